@@ -1,0 +1,12 @@
+#include "cli/commands.h"
+
+namespace lethe::cli {
+
+void register_commands(CLI::App& app) {
+  register_info(app);
+  register_tokenize(app);
+  register_generate(app);
+  register_perplexity(app);
+}
+
+}  // namespace lethe::cli

@@ -1,0 +1,15 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace lethe::cli {
+
+// Adds every subcommand to the app. Each command's callback runs the work and throws
+// lethe::Error on bad input.
+void register_commands(CLI::App& app);
+
+void register_info(CLI::App& app);
+void register_tokenize(CLI::App& app);
+void register_generate(CLI::App& app);
+void register_perplexity(CLI::App& app);
+
+}  // namespace lethe::cli

@@ -1,0 +1,59 @@
+// lethe info [MODEL] [--system]: what a model directory holds, and what this machine can do.
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/runtime.h"
+#include "io/tensor_store.h"
+#include "model/config.h"
+#include "tokenizer/tokenizer.h"
+#include "util/error.h"
+#include "util/progress.h"
+#include "util/system.h"
+
+namespace lethe::cli {
+namespace {
+
+struct InfoOptions {
+  std::string model_dir;
+  bool system = false;
+};
+
+void print_model(const std::filesystem::path& dir) {
+  model::ModelConfig c = model::read_model_config(dir);
+  io::TensorStore store(dir);
+  auto tok = tokenizer::load_tokenizer(dir);
+  fmt::print("model:        {}\n", dir.string());
+  fmt::print("type:         {} ({} parameters)\n", c.model_type, util::human_count(double(c.parameter_count())));
+  fmt::print("layers:       {}, hidden {}, mlp {}\n", c.num_hidden_layers, c.hidden_size, c.intermediate_size);
+  fmt::print("attention:    {} heads, {} key/value heads, head dim {}{}\n", c.num_attention_heads,
+             c.num_key_value_heads, c.head_dim, c.qkv_bias ? ", q/k/v bias" : "");
+  fmt::print("rope:         theta {}{}\n", c.rope_theta, c.rope_scaling ? ", scaling " + c.rope_scaling->type : "");
+  fmt::print("embeddings:   {}, vocabulary {}\n", c.tie_word_embeddings ? "tied" : "separate", c.vocab_size);
+  fmt::print("dtype:        {}\n", c.torch_dtype);
+  fmt::print("tensors:      {}\n", store.names().size());
+  fmt::print("tokenizer:    {} ({} tokens{}{})\n", tok->kind(), tok->vocab_size(),
+             tok->bos_id ? fmt::format(", bos {}", *tok->bos_id) : "",
+             tok->eos_id ? fmt::format(", eos {}", *tok->eos_id) : "");
+}
+
+}  // namespace
+
+void register_info(CLI::App& app) {
+  auto options = std::make_shared<InfoOptions>();
+  auto* cmd = app.add_subcommand("info", "Describe a model directory, or this machine (--system)");
+  cmd->add_option("model", options->model_dir, "Hugging Face model directory");
+  cmd->add_flag("--system", options->system, "BLAS, CPU kernels, threads and a measured sgemm rate");
+  cmd->callback([options] {
+    if (options->model_dir.empty() && !options->system) throw Error("info: give a model directory or --system");
+    if (options->system) {
+      util::configure_threads(0);
+      fmt::print("{}", util::system_report(/*measure=*/true));
+    }
+    if (!options->model_dir.empty()) print_model(options->model_dir);
+  });
+}
+
+}  // namespace lethe::cli

@@ -1,0 +1,51 @@
+// lethe perplexity MODEL FILE: sliding-window perplexity of a text file.
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/runtime.h"
+#include "eval/perplexity.h"
+#include "io/file.h"
+#include "model/checkpoint.h"
+#include "tokenizer/tokenizer.h"
+#include "util/progress.h"
+
+namespace lethe::cli {
+namespace {
+
+struct PerplexityCliOptions {
+  std::string model_dir;
+  std::string file;
+  eval::PerplexityOptions window;
+  RuntimeOptions runtime;
+};
+
+void run_perplexity(PerplexityCliOptions o) {
+  apply_runtime(o.runtime);
+  auto device = o.runtime.resolve_device();
+  auto tok = tokenizer::load_tokenizer(o.model_dir);
+  auto model = model::load_causal_lm(o.model_dir, device, o.runtime.resolve_dtype(device));
+  auto ids = tok->encode(io::read_file(o.file), /*add_special=*/true);
+  o.window.context = std::min(o.window.context, model->config().max_position_embeddings);
+  o.window.stride = std::min(o.window.stride, o.window.context);
+  util::Progress progress("perplexity", static_cast<int64_t>(ids.size()) - 1, "tok");
+  auto result = eval::perplexity(model, ids, o.window, [&](int64_t n) { progress.advance(n); });
+  progress.finish();
+  fmt::print("perplexity: {:.4f} ({} tokens scored, mean NLL {:.4f} nats)\n", result.perplexity(),
+             result.scored_tokens, result.negative_log_likelihood / std::max<int64_t>(1, result.scored_tokens));
+}
+
+}  // namespace
+
+void register_perplexity(CLI::App& app) {
+  auto o = std::make_shared<PerplexityCliOptions>();
+  auto* cmd = app.add_subcommand("perplexity", "Perplexity of a text file (sliding window)");
+  cmd->add_option("model", o->model_dir, "model directory")->required();
+  cmd->add_option("file", o->file, "text file")->required();
+  cmd->add_option("--context", o->window.context, "window length in tokens")->capture_default_str();
+  cmd->add_option("--stride", o->window.stride, "tokens the window advances by")->capture_default_str();
+  cmd->add_option("--batch-size", o->window.batch_size, "windows per forward pass")->capture_default_str();
+  add_runtime_options(cmd, o->runtime);
+  cmd->callback([o] { run_perplexity(*o); });
+}
+
+}  // namespace lethe::cli

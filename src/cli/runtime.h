@@ -1,0 +1,24 @@
+#pragma once
+// Options every model-running command shares: device, dtype, threads.
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include <string>
+
+namespace lethe::cli {
+
+struct RuntimeOptions {
+  std::string device = "auto";  // auto, cpu, cuda, cuda:N
+  std::string dtype = "auto";   // auto (float32 on CPU, bfloat16 on CUDA), float32, bfloat16, float16
+  int threads = 0;              // 0: all cores
+
+  torch::Device resolve_device() const;
+  torch::Dtype resolve_dtype(torch::Device device) const;
+};
+
+void add_runtime_options(CLI::App* command, RuntimeOptions& options);
+
+// Applies the thread count; call at the start of a command.
+void apply_runtime(const RuntimeOptions& options);
+
+}  // namespace lethe::cli

@@ -1,0 +1,75 @@
+#include "eval/perplexity.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/error.h"
+
+namespace lethe::eval {
+namespace {
+
+struct Window {
+  int64_t begin = 0, end = 0;  // tokens [begin, end) are the input
+  int64_t first_scored = 0;    // tokens [first_scored, end) are scored (each predicted by its predecessor)
+};
+
+std::vector<Window> plan_windows(int64_t n, int64_t context, int64_t stride) {
+  std::vector<Window> windows;
+  int64_t scored_until = 1;  // token 0 has no predecessor
+  for (int64_t begin = 0; scored_until < n; begin += stride) {
+    int64_t end = std::min(begin + context, n);
+    if (end > scored_until) windows.push_back({begin, end, std::max(scored_until, begin + 1)});
+    scored_until = std::max(scored_until, end);
+  }
+  return windows;
+}
+
+}  // namespace
+
+double PerplexityResult::perplexity() const {
+  return scored_tokens > 0 ? std::exp(negative_log_likelihood / scored_tokens) : NAN;
+}
+
+PerplexityResult perplexity(model::CausalLM& model, const std::vector<int32_t>& ids, const PerplexityOptions& options,
+                            const std::function<void(int64_t)>& on_progress) {
+  if (options.context < 2 || options.stride < 1 || options.stride > options.context || options.batch_size < 1)
+    throw Error("perplexity: need context >= 2, 1 <= stride <= context, batch size >= 1");
+  torch::NoGradGuard no_grad;
+  const auto device = model->output_weight().device();
+  const auto windows = plan_windows(static_cast<int64_t>(ids.size()), options.context, options.stride);
+  PerplexityResult result;
+  for (std::size_t first = 0; first < windows.size(); first += options.batch_size) {
+    const std::size_t last = std::min(windows.size(), first + options.batch_size);
+    const int64_t batch = static_cast<int64_t>(last - first);
+    int64_t length = 0;
+    for (std::size_t w = first; w < last; ++w) length = std::max(length, windows[w].end - windows[w].begin);
+    auto tokens = torch::zeros({batch, length}, torch::kLong);  // (B,L), right-padded
+    auto mask = torch::zeros({batch, length}, torch::kLong);
+    auto scored = torch::zeros({batch, length}, torch::kBool);   // position predicts a scored token
+    auto targets = torch::zeros({batch, length}, torch::kLong);
+    for (int64_t b = 0; b < batch; ++b) {
+      const Window& w = windows[first + b];
+      const int64_t n = w.end - w.begin;
+      auto row = torch::tensor(std::vector<int64_t>(ids.begin() + w.begin, ids.begin() + w.end), torch::kLong);
+      tokens[b].narrow(0, 0, n).copy_(row);
+      mask[b].narrow(0, 0, n).fill_(1);
+      targets[b].narrow(0, 0, n - 1).copy_(row.narrow(0, 1, n - 1));
+      scored[b].narrow(0, w.first_scored - 1 - w.begin, w.end - w.first_scored).fill_(true);
+    }
+    bool padded = mask.sum().item<int64_t>() != batch * length;
+    auto hidden = model->hidden_states(tokens.to(device), padded ? mask.to(device) : torch::Tensor());  // (B,L,C)
+    auto selected = scored.to(device);
+    auto h = hidden.index({selected});                                                  // (N,C)
+    auto logits = torch::matmul(h, model->output_weight().t()).to(torch::kFloat);      // (N,V)
+    auto nll = torch::nn::functional::cross_entropy(
+        logits, targets.to(device).index({selected}),
+        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+    result.negative_log_likelihood += nll.item<double>();
+    const int64_t count = h.size(0);
+    result.scored_tokens += count;
+    if (on_progress) on_progress(count);
+  }
+  return result;
+}
+
+}  // namespace lethe::eval

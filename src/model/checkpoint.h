@@ -1,0 +1,31 @@
+#pragma once
+// Hugging Face model directories in and out: config.json, *.safetensors (single or sharded),
+// generation_config.json and the tokenizer files. Parameters map to tensors by name; a missing,
+// unexpected or mis-shaped tensor is an error that names the file and the tensor.
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+
+#include "model/llama.h"
+
+namespace lethe::model {
+
+// Copies every parameter of `model` from the checkpoint in `model_dir`, converting F32/F16/BF16
+// to the parameter's dtype.
+void load_weights(CausalLM& model, const std::filesystem::path& model_dir);
+
+// Builds the model of a directory on `device`; dtype: the parameters' dtype (kFloat on CPU).
+CausalLM load_causal_lm(const std::filesystem::path& model_dir, torch::Device device, torch::Dtype dtype);
+
+// Writes a complete model directory: weights in `dtype`, config.json, generation_config.json,
+// and the tokenizer files of `tokenizer_source` (a model directory) when given. Every file is
+// written atomically.
+void save_model(const CausalLM& model, const std::filesystem::path& out_dir, torch::Dtype dtype,
+                const std::filesystem::path& tokenizer_source = {});
+
+// "float32" / "bfloat16" / "float16" <-> torch dtypes; errors name the accepted values.
+torch::Dtype parse_dtype(const std::string& name);
+std::string dtype_to_string(torch::Dtype dtype);
+
+}  // namespace lethe::model

@@ -1,0 +1,54 @@
+#pragma once
+// The architecture of a Llama-family model, read from a Hugging Face config.json with its own
+// field names. Covers Llama 2/3, Mistral, Qwen2, TinyLlama, SmolLM: RMSNorm, rotary embeddings
+// (rope_theta, "linear" and "llama3" rope_scaling), grouped-query attention, SwiGLU, optional
+// attention biases, tied or separate embeddings.
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lethe::model {
+
+struct RopeScaling {
+  std::string type;  // "linear" or "llama3"
+  double factor = 1.0;
+  double low_freq_factor = 1.0;                   // llama3
+  double high_freq_factor = 4.0;                  // llama3
+  int64_t original_max_position_embeddings = 0;   // llama3
+};
+
+struct ModelConfig {
+  std::string model_type = "llama";
+  int64_t vocab_size = 0;
+  int64_t hidden_size = 0;
+  int64_t intermediate_size = 0;
+  int64_t num_hidden_layers = 0;
+  int64_t num_attention_heads = 0;
+  int64_t num_key_value_heads = 0;
+  int64_t head_dim = 0;
+  int64_t max_position_embeddings = 2048;
+  double rms_norm_eps = 1e-6;
+  double rope_theta = 10000.0;
+  std::optional<RopeScaling> rope_scaling;
+  bool tie_word_embeddings = false;
+  bool qkv_bias = false;     // Qwen2 always; Llama with attention_bias
+  bool o_proj_bias = false;  // Llama with attention_bias
+  std::string torch_dtype = "float32";
+  std::optional<int64_t> bos_token_id;
+  std::vector<int64_t> eos_token_ids;
+
+  nlohmann::json source;  // the file as read, so that unknown fields survive a save
+
+  // Parameters, counting tied embeddings once.
+  int64_t parameter_count() const;
+  nlohmann::json to_json() const;
+};
+
+// Parses and validates config.json; errors name the file and the field.
+ModelConfig parse_model_config(const nlohmann::json& json, const std::string& origin);
+ModelConfig read_model_config(const std::filesystem::path& model_dir);
+
+}  // namespace lethe::model

@@ -1,0 +1,226 @@
+#include "model/llama.h"
+
+#include <torch/version.h>
+
+#include <cmath>
+#include <limits>
+
+namespace lethe::model {
+namespace F = torch::nn::functional;
+
+RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
+  weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
+  // Normalise in float32 even for bf16 weights, as Hugging Face does.
+  auto x32 = x.to(torch::kFloat);
+  auto normed = x32 * torch::rsqrt(x32.pow(2).mean(-1, /*keepdim=*/true) + eps_);
+  return weight * normed.to(x.scalar_type());
+}
+
+torch::Tensor rotary_inverse_frequencies(const ModelConfig& config) {
+  const int64_t d = config.head_dim;
+  auto exponents = torch::arange(0, d, 2, torch::kLong).to(torch::kFloat) / static_cast<double>(d);
+  auto inv = 1.0 / torch::pow(config.rope_theta, exponents);  // (D/2)
+  if (!config.rope_scaling) return inv;
+  const RopeScaling& s = *config.rope_scaling;
+  if (s.type == "linear") return inv / s.factor;
+  // llama3: long wavelengths are slowed by `factor`, short ones kept, the band between blended.
+  const double old_context = static_cast<double>(s.original_max_position_embeddings);
+  const double low_wavelength = old_context / s.low_freq_factor;
+  const double high_wavelength = old_context / s.high_freq_factor;
+  auto wavelength = 2 * M_PI / inv;
+  auto scaled = torch::where(wavelength > low_wavelength, inv / s.factor, inv);
+  auto smooth = (old_context / wavelength - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
+  auto blended = (1 - smooth) * scaled / s.factor + smooth * scaled;
+  auto medium = (wavelength >= high_wavelength).logical_and(wavelength <= low_wavelength);
+  return torch::where(medium, blended, scaled);
+}
+
+namespace {
+
+torch::nn::Linear linear(int64_t in, int64_t out, bool bias) {
+  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+}
+
+torch::Tensor rotate_half(const torch::Tensor& x) {
+  auto halves = x.chunk(2, -1);
+  return torch::cat({-halves[1], halves[0]}, -1);
+}
+
+torch::Tensor apply_rotary(const torch::Tensor& x, const Rotary& r) { return x * r.cos + rotate_half(x) * r.sin; }
+
+// (B,H_kv,S,D) -> (B,H_kv*groups,S,D), head h reading kv head h / groups.
+torch::Tensor repeat_kv(const torch::Tensor& x, int64_t groups) {
+  if (groups == 1) return x;
+  auto s = x.sizes();
+  return x.unsqueeze(2).expand({s[0], s[1], groups, s[2], s[3]}).reshape({s[0], s[1] * groups, s[2], s[3]});
+}
+
+// Scaled dot-product attention. q (B,H,T,D), k/v (B,H,S,D), bias (B,1,T,S) additive or
+// undefined for plain causal attention over T == S.
+torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                     const torch::Tensor& bias) {
+#if TORCH_VERSION_MAJOR >= 2
+  if (bias.defined()) return at::scaled_dot_product_attention(q, k, v, bias);
+  return at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true);
+#else
+  auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(q.size(-1)));  // (B,H,T,S)
+  if (bias.defined()) {
+    scores = scores + bias;
+  } else {
+    const int64_t t = q.size(2);
+    auto future = torch::ones({t, t}, torch::TensorOptions().dtype(torch::kBool).device(q.device())).triu(1);
+    scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
+  }
+  return torch::matmul(torch::softmax(scores, -1), v);
+#endif
+}
+
+}  // namespace
+
+AttentionImpl::AttentionImpl(const ModelConfig& c)
+    : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.head_dim) {
+  q_proj = register_module("q_proj", linear(c.hidden_size, heads_ * head_dim_, c.qkv_bias));
+  k_proj = register_module("k_proj", linear(c.hidden_size, kv_heads_ * head_dim_, c.qkv_bias));
+  v_proj = register_module("v_proj", linear(c.hidden_size, kv_heads_ * head_dim_, c.qkv_bias));
+  o_proj = register_module("o_proj", linear(heads_ * head_dim_, c.hidden_size, c.o_proj_bias));
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotary, const torch::Tensor& attend_bias,
+                                     KVCache* cache, int64_t layer) {
+  const int64_t b = x.size(0), t = x.size(1);
+  auto q = q_proj(x).view({b, t, heads_, head_dim_}).transpose(1, 2);     // (B,H,T,D)
+  auto k = k_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);  // (B,Hkv,T,D)
+  auto v = v_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);  // (B,Hkv,T,D)
+  q = apply_rotary(q, rotary);
+  k = apply_rotary(k, rotary);
+  if (cache != nullptr) {
+    const int64_t start = cache->length, end = start + t;
+    cache->keys[layer].narrow(2, start, t).copy_(k);
+    cache->values[layer].narrow(2, start, t).copy_(v);
+    k = cache->keys[layer].narrow(2, 0, end);  // (B,Hkv,S,D)
+    v = cache->values[layer].narrow(2, 0, end);
+  }
+  const int64_t groups = heads_ / kv_heads_;
+  auto y = attend(q, repeat_kv(k, groups), repeat_kv(v, groups), attend_bias);  // (B,H,T,D)
+  return o_proj(y.transpose(1, 2).reshape({b, t, heads_ * head_dim_}));
+}
+
+MLPImpl::MLPImpl(const ModelConfig& c) {
+  gate_proj = register_module("gate_proj", linear(c.hidden_size, c.intermediate_size, false));
+  up_proj = register_module("up_proj", linear(c.hidden_size, c.intermediate_size, false));
+  down_proj = register_module("down_proj", linear(c.intermediate_size, c.hidden_size, false));
+}
+
+torch::Tensor MLPImpl::forward(const torch::Tensor& x) { return down_proj(F::silu(gate_proj(x)) * up_proj(x)); }
+
+DecoderLayerImpl::DecoderLayerImpl(const ModelConfig& c) {
+  self_attn = register_module("self_attn", Attention(c));
+  mlp = register_module("mlp", MLP(c));
+  input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+  post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const Rotary& rotary,
+                                        const torch::Tensor& attend_bias, KVCache* cache, int64_t layer) {
+  auto h = x + self_attn(input_layernorm(x), rotary, attend_bias, cache, layer);
+  return h + mlp(post_attention_layernorm(h));
+}
+
+DecoderImpl::DecoderImpl(const ModelConfig& c) {
+  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+  layers = register_module("layers", torch::nn::ModuleList());
+  for (int64_t i = 0; i < c.num_hidden_layers; ++i) layers->push_back(DecoderLayer(c));
+  norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+CausalLMImpl::CausalLMImpl(ModelConfig config) : config_(std::move(config)) {
+  model = register_module("model", Decoder(config_));
+  if (!config_.tie_word_embeddings)
+    lm_head = register_module("lm_head", linear(config_.hidden_size, config_.vocab_size, false));
+  // Not a registered buffer: a cast of the module to bf16 must not round the frequencies.
+  inverse_frequencies_ = rotary_inverse_frequencies(config_);
+}
+
+torch::Tensor CausalLMImpl::output_weight() const {
+  return lm_head ? lm_head->weight : model->embed_tokens->weight;
+}
+
+namespace {
+
+// Rotary tables for positions (B,T).
+Rotary rotary_tables(const torch::Tensor& positions, const torch::Tensor& inverse_frequencies, torch::Dtype dtype) {
+  auto freqs = positions.to(torch::kFloat).unsqueeze(-1) * inverse_frequencies;  // (B,T,D/2)
+  auto angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);                       // (B,1,T,D)
+  return {angles.cos().to(dtype), angles.sin().to(dtype)};
+}
+
+// Additive attention bias (B,1,T,S) for T new tokens after `past` cached slots: a query sees
+// real keys at or before its own slot, and always itself (so padded queries stay finite).
+torch::Tensor attention_bias(const torch::Tensor& key_valid, int64_t past, int64_t t, torch::Dtype dtype) {
+  const int64_t s = past + t;
+  auto options = torch::TensorOptions().device(key_valid.device());
+  auto query_slot = torch::arange(past, s, options.dtype(torch::kLong)).unsqueeze(1);  // (T,1)
+  auto key_slot = torch::arange(0, s, options.dtype(torch::kLong)).unsqueeze(0);       // (1,S)
+  auto allowed = (key_slot <= query_slot).unsqueeze(0).logical_and(key_valid.unsqueeze(1));  // (B,T,S)
+  allowed = allowed.logical_or((key_slot == query_slot).unsqueeze(0));
+  auto bias = torch::zeros(allowed.sizes(), options.dtype(dtype));
+  return bias.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity()).unsqueeze(1);
+}
+
+}  // namespace
+
+torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const torch::Tensor& attention_mask,
+                                          KVCache* cache) {
+  const int64_t b = tokens.size(0), t = tokens.size(1);
+  const auto dtype = model->embed_tokens->weight.scalar_type();
+  const int64_t past = cache ? cache->length : 0;
+  TORCH_CHECK(!cache || past + t <= cache->capacity, "KV cache capacity exceeded");
+  auto mask = attention_mask.defined() ? attention_mask.to(torch::kLong)
+                                       : torch::ones({b, t}, tokens.options().dtype(torch::kLong));
+  auto positions = (mask.cumsum(1) - 1).clamp_min(0);  // (B,T)
+  if (cache) positions = positions + cache->real_tokens.unsqueeze(1);
+  if (inverse_frequencies_.device() != tokens.device()) inverse_frequencies_ = inverse_frequencies_.to(tokens.device());
+  Rotary rotary = rotary_tables(positions, inverse_frequencies_, dtype);
+
+  torch::Tensor bias;  // undefined: plain causal attention, the fast path of training
+  if (cache || attention_mask.defined()) {
+    auto key_valid = mask.to(torch::kBool);
+    if (cache) {
+      cache->key_valid.narrow(1, past, t).copy_(key_valid);
+      key_valid = cache->key_valid.narrow(1, 0, past + t);
+    }
+    bias = attention_bias(key_valid, past, t, dtype);
+  }
+
+  auto x = model->embed_tokens(tokens);  // (B,T,C)
+  for (int64_t i = 0; i < static_cast<int64_t>(model->layers->size()); ++i)
+    x = model->layers[i]->as<DecoderLayer>()->forward(x, rotary, bias, cache, i);
+  if (cache) {
+    cache->length += t;
+    cache->real_tokens += mask.sum(1);
+  }
+  return model->norm(x);
+}
+
+torch::Tensor CausalLMImpl::forward(const torch::Tensor& tokens, const torch::Tensor& attention_mask,
+                                    KVCache* cache) {
+  return torch::matmul(hidden_states(tokens, attention_mask, cache), output_weight().t());  // (B,T,V)
+}
+
+torch::Tensor next_token_loss(const torch::Tensor& logits, const torch::Tensor& tokens,
+                              const torch::Tensor& attention_mask) {
+  const int64_t vocab = logits.size(-1);
+  auto targets = tokens.narrow(1, 1, tokens.size(1) - 1);
+  if (attention_mask.defined()) {
+    auto m = attention_mask.to(torch::kBool);
+    auto both_real = m.narrow(1, 1, m.size(1) - 1).logical_and(m.narrow(1, 0, m.size(1) - 1));
+    targets = targets.masked_fill(both_real.logical_not(), -100);
+  }
+  auto predictions = logits.narrow(1, 0, logits.size(1) - 1).reshape({-1, vocab}).to(torch::kFloat);
+  return F::cross_entropy(predictions, targets.reshape({-1}), F::CrossEntropyFuncOptions().ignore_index(-100));
+}
+
+}  // namespace lethe::model

@@ -1,0 +1,105 @@
+#pragma once
+// The Llama-family decoder as a libtorch module. Parameter names are Hugging Face's own
+// ("model.layers.0.self_attn.q_proj.weight", "lm_head.weight"), so checkpoints map one to one.
+#include <torch/torch.h>
+
+#include "model/config.h"
+#include "model/kv_cache.h"
+
+namespace lethe::model {
+
+class RMSNormImpl : public torch::nn::Module {
+ public:
+  RMSNormImpl(int64_t dim, double eps);
+  torch::Tensor forward(const torch::Tensor& x);  // (..., C) -> (..., C)
+  torch::Tensor weight;
+
+ private:
+  double eps_;
+};
+TORCH_MODULE(RMSNorm);
+
+// Rotary position embedding tables for given positions, in the rotate-half layout.
+struct Rotary {
+  torch::Tensor cos;  // (B, 1, T, D)
+  torch::Tensor sin;  // (B, 1, T, D)
+};
+
+// Inverse frequencies (D/2) with the config's rope_theta and rope_scaling, in float32.
+torch::Tensor rotary_inverse_frequencies(const ModelConfig& config);
+
+class AttentionImpl : public torch::nn::Module {
+ public:
+  explicit AttentionImpl(const ModelConfig& config);
+  // x (B,T,C); attend_bias (B,1,T,S) additive (0 or -inf); layer_cache: keys/values of this layer
+  // or nullptr. Returns (B,T,C).
+  torch::Tensor forward(const torch::Tensor& x, const Rotary& rotary, const torch::Tensor& attend_bias,
+                        KVCache* cache, int64_t layer);
+
+  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+
+ private:
+  int64_t heads_, kv_heads_, head_dim_;
+};
+TORCH_MODULE(Attention);
+
+class MLPImpl : public torch::nn::Module {
+ public:
+  explicit MLPImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x);  // SwiGLU: down(silu(gate(x)) * up(x))
+  torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+};
+TORCH_MODULE(MLP);
+
+class DecoderLayerImpl : public torch::nn::Module {
+ public:
+  explicit DecoderLayerImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const Rotary& rotary, const torch::Tensor& attend_bias,
+                        KVCache* cache, int64_t layer);
+  Attention self_attn{nullptr};
+  MLP mlp{nullptr};
+  RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+};
+TORCH_MODULE(DecoderLayer);
+
+// The "model." part of a Hugging Face checkpoint: embeddings, layers, final norm.
+class DecoderImpl : public torch::nn::Module {
+ public:
+  explicit DecoderImpl(const ModelConfig& config);
+  torch::nn::Embedding embed_tokens{nullptr};
+  torch::nn::ModuleList layers{nullptr};
+  RMSNorm norm{nullptr};
+};
+TORCH_MODULE(Decoder);
+
+class CausalLMImpl : public torch::nn::Module {
+ public:
+  explicit CausalLMImpl(ModelConfig config);
+
+  // tokens (B,T) int64; attention_mask (B,T), 1 = real token, 0 = padding (left or right),
+  // undefined = all real. With a cache, the tokens continue the cached ones and are appended.
+  // Returns logits (B,T,V).
+  torch::Tensor forward(const torch::Tensor& tokens, const torch::Tensor& attention_mask = {},
+                        KVCache* cache = nullptr);
+  // Final hidden states (B,T,C) before the output projection.
+  torch::Tensor hidden_states(const torch::Tensor& tokens, const torch::Tensor& attention_mask = {},
+                              KVCache* cache = nullptr);
+  torch::Tensor output_weight() const;  // (V,C): lm_head, or the embeddings when tied
+
+  const ModelConfig& config() const { return config_; }
+
+  Decoder model{nullptr};
+  torch::nn::Linear lm_head{nullptr};  // null when tie_word_embeddings
+
+ private:
+  ModelConfig config_;
+  torch::Tensor inverse_frequencies_;  // (D/2) float32, on the device of the last input
+};
+TORCH_MODULE(CausalLM);
+
+// Mean cross-entropy of predicting token t+1 at position t, over pairs where both tokens are
+// real. logits (B,T,V), tokens (B,T), attention_mask (B,T) or undefined.
+torch::Tensor next_token_loss(const torch::Tensor& logits, const torch::Tensor& tokens,
+                              const torch::Tensor& attention_mask = {});
+
+}  // namespace lethe::model

@@ -1,0 +1,54 @@
+#pragma once
+// One interface over the two tokenizer families lethe reads from a Hugging Face model directory:
+// SentencePiece (tokenizer.model) and byte-level BPE (tokenizer.json, the GPT-2 / Llama-3 kind).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lethe::tokenizer {
+
+class Tokenizer {
+ public:
+  virtual ~Tokenizer() = default;
+
+  // Token ids of text. Special / added tokens written literally in the text are recognised where
+  // the format says so (tokenizer.json added_tokens). add_special: prepend BOS (and append EOS)
+  // as tokenizer_config.json / the post-processor says, as Hugging Face's encode() does.
+  virtual std::vector<int32_t> encode(std::string_view text, bool add_special) const = 0;
+  // Text of ids; skip_special drops special tokens (BOS, EOS, ...).
+  virtual std::string decode(const std::vector<int32_t>& ids, bool skip_special) const = 0;
+
+  virtual int32_t vocab_size() const = 0;
+  virtual std::string id_to_token(int32_t id) const = 0;  // the vocabulary's own form ("▁the", "Ġthe")
+  virtual std::optional<int32_t> token_to_id(std::string_view token) const = 0;
+  virtual std::string kind() const = 0;  // "sentencepiece" or "bpe"
+
+  std::optional<int32_t> bos_id;
+  std::optional<int32_t> eos_id;
+  std::optional<int32_t> pad_id;
+};
+
+// Loads the tokenizer of a model directory: tokenizer.model (SentencePiece) if present, else a
+// byte-level BPE tokenizer.json; tokenizer_config.json and special_tokens_map.json refine BOS,
+// EOS, PAD and add_bos_token. Throws lethe::Error naming the file and the problem.
+std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& model_dir);
+
+// Turns a stream of token ids into text as it comes, never emitting half of a multi-byte UTF-8
+// character: push() returns the new complete text, flush() whatever is left at the end.
+class StreamDecoder {
+ public:
+  explicit StreamDecoder(const Tokenizer& tokenizer) : tokenizer_(tokenizer) {}
+  std::string push(int32_t id);
+  std::string flush();
+
+ private:
+  const Tokenizer& tokenizer_;
+  std::vector<int32_t> ids_;
+  std::size_t emitted_ = 0;  // bytes of decode(ids_) already returned
+};
+
+}  // namespace lethe::tokenizer

@@ -1,0 +1,122 @@
+#include "util/system.h"
+
+#include <dlfcn.h>
+#include <fmt/core.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace lethe::util {
+namespace {
+
+// OpenBLAS kernel families that use AVX-512.
+bool is_avx512_core(const std::string& core) {
+  for (const char* name : {"SkylakeX", "Cooperlake", "SapphireRapids"})
+    if (core.find(name) != std::string::npos) return true;
+  return false;
+}
+
+std::string call_string_function(const char* symbol) {
+  auto fn = reinterpret_cast<char* (*)()>(dlsym(RTLD_DEFAULT, symbol));
+  return fn ? std::string(fn()) : std::string();
+}
+
+}  // namespace
+
+bool cpu_has_avx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+}
+
+BlasInfo detect_blas() {
+  BlasInfo info;
+  void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+  Dl_info where{};
+  if (sgemm && dladdr(sgemm, &where) && where.dli_fname) info.library = where.dli_fname;
+  info.core = call_string_function("openblas_get_corename");
+  info.config = call_string_function("openblas_get_config");
+  if (!info.core.empty() || !info.config.empty())
+    info.name = "OpenBLAS";
+  else if (dlsym(RTLD_DEFAULT, "mkl_get_version") != nullptr)
+    info.name = "MKL";
+  else if (info.library.find("/blas/") != std::string::npos)
+    info.name = "reference BLAS";
+  else
+    info.name = "unknown";
+  return info;
+}
+
+void fix_blas_or_warn(char** argv) {
+  BlasInfo blas = detect_blas();
+  if (blas.name == "reference BLAS") {
+    fmt::print(stderr,
+               "lethe: WARNING: torch runs on the reference BLAS ({}), 10-40x slower than OpenBLAS.\n"
+               "lethe: WARNING: install libopenblas0-openmp (make deps does) to fix it.\n",
+               blas.library);
+    return;
+  }
+  if (blas.name != "OpenBLAS" || !cpu_has_avx512() || is_avx512_core(blas.core)) return;
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr || std::getenv("LETHE_BLAS_REEXEC") != nullptr) {
+    fmt::print(stderr,
+               "lethe: WARNING: OpenBLAS uses '{}' kernels on an AVX-512 CPU (OPENBLAS_CORETYPE={}); "
+               "matrix products run at a fraction of their speed.\n",
+               blas.core, std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "unset");
+    return;
+  }
+  // OpenBLAS picks its kernels when it is loaded, so the variable only helps a new process.
+  setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
+  setenv("LETHE_BLAS_REEXEC", "1", 1);
+  execv("/proc/self/exe", argv);
+  fmt::print(stderr, "lethe: WARNING: could not re-execute with OPENBLAS_CORETYPE=SkylakeX: {}\n",
+             std::strerror(errno));
+}
+
+int configure_threads(int threads) {
+  if (threads <= 0) {
+    const char* env = std::getenv("LETHE_THREADS");
+    threads = env ? std::atoi(env) : 0;
+  }
+  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+  if (threads <= 0) threads = 1;
+  torch::set_num_threads(threads);
+  return threads;
+}
+
+double measure_sgemm_gflops(int n, double seconds) {
+  torch::NoGradGuard no_grad;
+  auto a = torch::randn({n, n});
+  auto b = torch::randn({n, n});
+  auto c = torch::mm(a, b);  // warm-up
+  int64_t runs = 0;
+  auto start = std::chrono::steady_clock::now();
+  double elapsed = 0.0;
+  while (elapsed < seconds || runs < 3) {
+    torch::mm_out(c, a, b);
+    ++runs;
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return 2.0 * n * n * n * runs / elapsed / 1e9;
+}
+
+std::string system_report(bool measure) {
+  BlasInfo blas = detect_blas();
+  std::string report;
+  report += fmt::format("torch:        {}.{}.{}\n", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
+  report += fmt::format("cores:        {}\n", std::thread::hardware_concurrency());
+  report += fmt::format("threads:      {}\n", torch::get_num_threads());
+  report += fmt::format("avx512:       {}\n", cpu_has_avx512() ? "yes" : "no");
+  report += fmt::format("blas:         {} ({})\n", blas.name, blas.library.empty() ? "?" : blas.library);
+  if (!blas.core.empty()) report += fmt::format("blas core:    {}\n", blas.core);
+  if (!blas.config.empty()) report += fmt::format("blas config:  {}\n", blas.config);
+  report += fmt::format("cuda:         {}\n", torch::cuda::is_available()
+                                                   ? fmt::format("{} device(s)", torch::cuda::device_count())
+                                                   : std::string("not available"));
+  if (measure) report += fmt::format("sgemm:        {:.1f} GFLOP/s (1024x1024, fp32)\n", measure_sgemm_gflops());
+  return report;
+}
+
+}  // namespace lethe::util

@@ -1,0 +1,32 @@
+#pragma once
+// Start-up hygiene: which BLAS torch's matrix products run on, whether OpenBLAS picked the right
+// kernels for this CPU, and how many threads to use. On CPU this decides a 40x spread in speed.
+#include <string>
+
+namespace lethe::util {
+
+struct BlasInfo {
+  std::string library;    // the file that provides sgemm_
+  std::string name;       // "OpenBLAS", "reference BLAS", "MKL", "unknown"
+  std::string core;       // OpenBLAS kernel family ("SkylakeX", "Haswell", ...), else empty
+  std::string config;     // OpenBLAS build configuration, else empty
+};
+
+BlasInfo detect_blas();
+bool cpu_has_avx512();
+
+// Call first thing in main(). If OpenBLAS chose generic kernels on an AVX-512 CPU (OpenBLAS
+// 0.3.21 does not know recent Xeons), re-executes the program once with OPENBLAS_CORETYPE=SkylakeX;
+// warns loudly on a reference BLAS. Does not return when it re-executes.
+void fix_blas_or_warn(char** argv);
+
+// Sets torch's intra-op threads: `threads` if positive, else LETHE_THREADS, else all cores.
+int configure_threads(int threads = 0);
+
+// Measured single-precision matrix-product rate (GFLOP/s) of torch on this machine, n x n.
+double measure_sgemm_gflops(int n = 1024, double seconds = 1.0);
+
+// A multi-line human-readable summary for `lethe info --system`.
+std::string system_report(bool measure);
+
+}  // namespace lethe::util

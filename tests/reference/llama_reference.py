@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""An independent PyTorch implementation of the Llama-family math, the oracle for lethe's model.
+
+It shares no code with lethe: its own safetensors reader and writer (json + struct), its own
+model written from the Hugging Face definitions (RMSNorm, rotate-half rotary embeddings with
+rope_theta and "llama3"/"linear" rope_scaling, grouped-query attention, SwiGLU, optional biases,
+tied embeddings).
+
+  make DIR SEED DTYPE   config.json in DIR -> random model.safetensors + inputs.safetensors
+  run DIR               model + inputs -> expected.safetensors (logits, loss, grads, greedy)
+  compare DIR_A DIR_B   every tensor of both model directories bit-identical
+"""
+import json
+import math
+import struct
+import sys
+
+import torch
+
+DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64}
+NAMES = {v: k for k, v in DTYPES.items()}
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        blob = f.read()
+    (n,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8:8 + n])
+    data = blob[8 + n:]
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        dtype = DTYPES[info["dtype"]]
+        t = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype) if end > begin else torch.empty(0, dtype=dtype)
+        tensors[name] = t.reshape(info["shape"])
+    return tensors
+
+
+def write_safetensors(path, tensors):
+    header, chunks, offset = {}, [], 0
+    for name, t in tensors.items():
+        t = t.contiguous()
+        raw = t.view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        header[name] = {"dtype": NAMES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+
+
+class Config:
+    def __init__(self, c):
+        self.vocab = c["vocab_size"]
+        self.hidden = c["hidden_size"]
+        self.inter = c["intermediate_size"]
+        self.layers = c["num_hidden_layers"]
+        self.heads = c["num_attention_heads"]
+        self.kv_heads = c.get("num_key_value_heads") or self.heads
+        self.head_dim = c.get("head_dim") or self.hidden // self.heads
+        self.eps = c.get("rms_norm_eps", 1e-6)
+        self.theta = c.get("rope_theta", 10000.0)
+        self.scaling = c.get("rope_scaling")
+        self.tied = c.get("tie_word_embeddings", False)
+        qwen2 = c.get("model_type") == "qwen2"
+        self.qkv_bias = qwen2 or c.get("attention_bias", False)
+        self.o_bias = (not qwen2) and c.get("attention_bias", False)
+
+
+def parameter_shapes(cfg):
+    shapes = {"model.embed_tokens.weight": (cfg.vocab, cfg.hidden), "model.norm.weight": (cfg.hidden,)}
+    if not cfg.tied:
+        shapes["lm_head.weight"] = (cfg.vocab, cfg.hidden)
+    q, kv = cfg.heads * cfg.head_dim, cfg.kv_heads * cfg.head_dim
+    for i in range(cfg.layers):
+        p = f"model.layers.{i}."
+        shapes[p + "input_layernorm.weight"] = (cfg.hidden,)
+        shapes[p + "post_attention_layernorm.weight"] = (cfg.hidden,)
+        for name, rows in (("q", q), ("k", kv), ("v", kv)):
+            shapes[p + f"self_attn.{name}_proj.weight"] = (rows, cfg.hidden)
+            if cfg.qkv_bias:
+                shapes[p + f"self_attn.{name}_proj.bias"] = (rows,)
+        shapes[p + "self_attn.o_proj.weight"] = (cfg.hidden, q)
+        if cfg.o_bias:
+            shapes[p + "self_attn.o_proj.bias"] = (cfg.hidden,)
+        shapes[p + "mlp.gate_proj.weight"] = (cfg.inter, cfg.hidden)
+        shapes[p + "mlp.up_proj.weight"] = (cfg.inter, cfg.hidden)
+        shapes[p + "mlp.down_proj.weight"] = (cfg.hidden, cfg.inter)
+    return shapes
+
+
+def inverse_frequencies(cfg):
+    d = cfg.head_dim
+    inv = 1.0 / (cfg.theta ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+    s = cfg.scaling
+    if not s:
+        return inv
+    kind = s.get("rope_type", s.get("type"))
+    if kind == "linear":
+        return inv / s["factor"]
+    assert kind == "llama3", kind
+    factor, low, high = s["factor"], s["low_freq_factor"], s["high_freq_factor"]
+    old = s["original_max_position_embeddings"]
+    wavelen = 2 * math.pi / inv
+    scaled = torch.where(wavelen > old / low, inv / factor, inv)
+    smooth = (old / wavelen - low) / (high - low)
+    smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+    medium = ~(wavelen < old / high) & ~(wavelen > old / low)
+    return torch.where(medium, smoothed, scaled)
+
+
+def rotate_half(x):
+    a, b = x.chunk(2, dim=-1)
+    return torch.cat((-b, a), dim=-1)
+
+
+def rms_norm(x, w, eps):
+    return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+
+
+def forward(cfg, w, tokens, mask):
+    """tokens, mask: (B,T) -> logits (B,T,V). mask 1 = token, 0 = padding."""
+    B, T = tokens.shape
+    positions = (mask.cumsum(1) - 1).clamp(min=0).float()              # (B,T)
+    freqs = positions[..., None] * inverse_frequencies(cfg)            # (B,T,D/2)
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos, sin = emb.cos()[:, None], emb.sin()[:, None]                  # (B,1,T,D)
+    causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
+    allowed = causal[None] & mask.bool()[:, None, :]                   # (B,T,T)
+    allowed = allowed | torch.eye(T, dtype=torch.bool)[None]
+    bias = torch.zeros(B, 1, T, T).masked_fill(~allowed[:, None], float("-inf"))
+    x = w["model.embed_tokens.weight"][tokens]
+    g = cfg.heads // cfg.kv_heads
+    for i in range(cfg.layers):
+        p = f"model.layers.{i}."
+        lin = lambda h, n: torch.nn.functional.linear(h, w[p + n + ".weight"], w.get(p + n + ".bias"))
+        h = rms_norm(x, w[p + "input_layernorm.weight"], cfg.eps)
+        q = lin(h, "self_attn.q_proj").view(B, T, cfg.heads, cfg.head_dim).transpose(1, 2)
+        k = lin(h, "self_attn.k_proj").view(B, T, cfg.kv_heads, cfg.head_dim).transpose(1, 2)
+        v = lin(h, "self_attn.v_proj").view(B, T, cfg.kv_heads, cfg.head_dim).transpose(1, 2)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        k, v = k.repeat_interleave(g, dim=1), v.repeat_interleave(g, dim=1)
+        att = (q @ k.transpose(-1, -2)) / math.sqrt(cfg.head_dim) + bias
+        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(B, T, cfg.heads * cfg.head_dim)
+        x = x + lin(y, "self_attn.o_proj")
+        h = rms_norm(x, w[p + "post_attention_layernorm.weight"], cfg.eps)
+        x = x + lin(torch.nn.functional.silu(lin(h, "mlp.gate_proj")) * lin(h, "mlp.up_proj"), "mlp.down_proj")
+    x = rms_norm(x, w["model.norm.weight"], cfg.eps)
+    head = w["model.embed_tokens.weight"] if cfg.tied else w["lm_head.weight"]
+    return x @ head.t()
+
+
+def next_token_loss(logits, tokens, mask):
+    """Mean cross-entropy of predicting token t+1 at t, over pairs where both are real tokens."""
+    targets = tokens[:, 1:].masked_fill(~(mask[:, 1:].bool() & mask[:, :-1].bool()), -100)
+    return torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+
+
+def greedy(cfg, w, prompt, steps):
+    seq = prompt.clone()
+    for _ in range(steps):
+        logits = forward(cfg, w, seq, torch.ones_like(seq))
+        seq = torch.cat((seq, logits[:, -1].argmax(-1, keepdim=True)), dim=1)
+    return seq[:, prompt.shape[1]:]
+
+
+def make(directory, seed, dtype):
+    cfg = Config(json.load(open(f"{directory}/config.json")))
+    gen = torch.Generator().manual_seed(int(seed))
+    weights = {}
+    for name, shape in parameter_shapes(cfg).items():
+        if name.endswith("norm.weight"):
+            t = 1.0 + 0.1 * torch.randn(shape, generator=gen)
+        else:
+            t = torch.randn(shape, generator=gen) * (0.5 / math.sqrt(shape[-1]) if len(shape) == 2 else 0.1)
+        weights[name] = t.to(DTYPES[dtype])
+    write_safetensors(f"{directory}/model.safetensors", weights)
+    B, T = 3, 13
+    tokens = torch.randint(0, cfg.vocab, (B, T), generator=gen)
+    mask = torch.ones(B, T, dtype=torch.int64)
+    mask[1, :4] = 0   # left padding
+    mask[2, -3:] = 0  # right padding
+    write_safetensors(f"{directory}/inputs.safetensors", {"tokens": tokens, "mask": mask})
+
+
+def run(directory):
+    cfg = Config(json.load(open(f"{directory}/config.json")))
+    w = {k: v.float().requires_grad_(True) for k, v in read_safetensors(f"{directory}/model.safetensors").items()}
+    inputs = read_safetensors(f"{directory}/inputs.safetensors")
+    logits = forward(cfg, w, inputs["tokens"], inputs["mask"])
+    loss = next_token_loss(logits, inputs["tokens"], inputs["mask"])
+    loss.backward()
+    out = {"logits": logits.detach(), "loss": loss.detach().reshape(1)}
+    out.update({"grad." + k: v.grad for k, v in w.items()})
+    with torch.no_grad():
+        out["greedy"] = greedy(cfg, w, inputs["tokens"][:1, :5], 12)
+    write_safetensors(f"{directory}/expected.safetensors", out)
+
+
+def compare(dir_a, dir_b):
+    a, b = read_safetensors(f"{dir_a}/model.safetensors"), read_safetensors(f"{dir_b}/model.safetensors")
+    assert a.keys() == b.keys(), (sorted(a.keys() ^ b.keys()))
+    for k in a:
+        assert a[k].dtype == b[k].dtype and torch.equal(a[k], b[k]), k
+    print(f"{len(a)} tensors identical")
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    {"make": make, "run": run, "compare": compare}[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,39 @@
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+namespace lethe::test {
+
+std::filesystem::path scratch_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir = std::filesystem::path(LETHE_BINARY_DIR) / "test-scratch" /
+                              (std::string(info->test_suite_name()) + "." + info->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer;
+  std::size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+std::string run_python(const std::string& script, const std::string& arguments) {
+  std::string path = std::string(LETHE_SOURCE_DIR) + "/tests/reference/" + script;
+  CommandResult result = run_command(std::string(LETHE_PYTHON) + " " + path + " " + arguments);
+  EXPECT_EQ(result.exit_code, 0) << script << " failed:\n" << result.output;
+  return result.output;
+}
+
+}  // namespace lethe::test

@@ -1,0 +1,20 @@
+#pragma once
+// Helpers shared by the test suites: scratch folders and running programs.
+#include <filesystem>
+#include <string>
+
+namespace lethe::test {
+
+// A fresh, empty folder under the build tree, named after the running test.
+std::filesystem::path scratch_dir();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+CommandResult run_command(const std::string& command);
+
+// Runs a script of tests/reference with /usr/bin/python3; fails the test on a non-zero exit.
+std::string run_python(const std::string& script, const std::string& arguments);
+
+}  // namespace lethe::test
