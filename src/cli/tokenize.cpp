@@ -1,5 +1,6 @@
 // lethe tokenize MODEL [--text T | FILE | stdin] [--ids]: the token ids and forms of a text.
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <iostream>
 #include <iterator>

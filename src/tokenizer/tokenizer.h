@@ -46,9 +46,13 @@ class StreamDecoder {
   std::string flush();
 
  private:
+  // decode(ids_) without what may still change: an unfinished UTF-8 character at the end, or
+  // U+FFFD that SentencePiece writes for byte pieces whose character is not complete yet.
+  static std::string_view settled_prefix(std::string_view text);
+
   const Tokenizer& tokenizer_;
   std::vector<int32_t> ids_;
-  std::size_t emitted_ = 0;  // bytes of decode(ids_) already returned
+  std::string emitted_;  // text already returned, a prefix of every later decode(ids_)
 };
 
 }  // namespace lethe::tokenizer

@@ -20,6 +20,7 @@ using nlohmann::json;
 constexpr double kLogitsTolerance = 1e-4;
 constexpr double kGradientTolerance = 1e-3;
 constexpr double kLossTolerance = 1e-5;
+constexpr double kBFloat16LogitsTolerance = 5e-2;
 
 torch::Tensor read_tensor(const io::SafetensorsReader& file, const std::string& name) {
   const io::TensorInfo* info = file.find(name);
@@ -131,6 +132,11 @@ TEST_P(LlamaReference, MatchesPyTorchReference) {
   test::run_python("llama_reference.py", "compare " + dir.string() + " " + saved.string());
   auto reloaded = load_causal_lm(saved, torch::kCPU, torch::kFloat);
   EXPECT_TRUE(torch::equal(reloaded->forward(tokens, mask), model->forward(tokens, mask)));
+
+  // Computing in bfloat16 stays close to the float32 reference (bf16 keeps 8 bits of mantissa).
+  auto bf16 = load_causal_lm(dir, torch::kCPU, torch::kBFloat16);
+  EXPECT_LE(relative_error(bf16->forward(tokens, mask).to(torch::kFloat), read_tensor(expected, "logits")),
+            kBFloat16LogitsTolerance);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, LlamaReference, ::testing::ValuesIn(variants()),

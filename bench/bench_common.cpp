@@ -1,0 +1,74 @@
+#include "bench_common.h"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "util/error.h"
+#include "util/system.h"
+
+namespace lethe::bench {
+namespace {
+
+model::ModelConfig make_config(int64_t vocab, int64_t hidden, int64_t inter, int64_t layers, int64_t heads) {
+  nlohmann::json j = {{"model_type", "llama"}, {"vocab_size", vocab}, {"hidden_size", hidden},
+                      {"intermediate_size", inter}, {"num_hidden_layers", layers},
+                      {"num_attention_heads", heads}, {"num_key_value_heads", heads},
+                      {"max_position_embeddings", 1024}, {"tie_word_embeddings", true}};
+  return model::parse_model_config(j, "bench");
+}
+
+}  // namespace
+
+std::vector<BenchModel> bench_models() {
+  return {{"llama-14M", make_config(8192, 384, 1024, 6, 6), 8, 256},
+          {"llama-110M", make_config(32000, 768, 2048, 12, 12), 4, 256}};
+}
+
+double forward_flops_per_token(const model::ModelConfig& c, int64_t sequence) {
+  const double d = c.hidden_size, attention_width = c.num_attention_heads * c.head_dim;
+  const double kv_width = c.num_key_value_heads * c.head_dim;
+  double layer_params = d * (2 * attention_width + 2 * kv_width) + 3 * d * c.intermediate_size;
+  double matmul_params = c.num_hidden_layers * layer_params + c.vocab_size * d;
+  return 2.0 * matmul_params + 4.0 * c.num_hidden_layers * sequence * attention_width;
+}
+
+Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds) {
+  std::string command = fmt::format(
+      "/usr/bin/python3 {}/python_reference.py --mode {} --config '{}' --batch {} --sequence {} --threads {} "
+      "--seconds {}",
+      LETHE_BENCH_DIR, mode, m.config.to_json().dump(), m.batch, m.sequence, threads, seconds);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw Error("cannot run " + command);
+  std::string output;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  if (pclose(pipe) != 0) throw Error("python reference failed: " + output);
+  auto result = nlohmann::json::parse(output);
+  return {result["tokens_per_second"].get<double>(), result["seconds_per_step"].get<double>()};
+}
+
+std::pair<int, double> prepare(char** argv) {
+  util::fix_blas_or_warn(argv);
+  int threads = util::configure_threads(0);
+  auto blas = util::detect_blas();
+  fmt::print("BLAS: {} {} | threads {}\n", blas.name, blas.core, threads);
+  double sgemm = util::measure_sgemm_gflops(1024, 2.0);
+  fmt::print("sgemm (1024^3, fp32): {:.1f} GFLOP/s\n\n", sgemm);
+  fmt::print("{:<11} {:<8} {:>14} {:>14} {:>7} {:>11} {:>11}\n", "model", "mode", "lethe tok/s", "pytorch tok/s",
+             "ratio", "lethe MFU", "torch MFU");
+  return {threads, sgemm};
+}
+
+void print_row(const BenchModel& m, const std::string& mode, const Measurement& lethe, const Measurement& python,
+               double flops_per_token, double sgemm_gflops) {
+  auto mfu = [&](double tps) { return 100.0 * tps * flops_per_token / (sgemm_gflops * 1e9); };
+  fmt::print("{:<11} {:<8} {:>14.0f} {:>14.0f} {:>7.3f} {:>10.1f}% {:>10.1f}%\n", m.name, mode,
+             lethe.tokens_per_second, python.tokens_per_second, lethe.tokens_per_second / python.tokens_per_second,
+             mfu(lethe.tokens_per_second), mfu(python.tokens_per_second));
+  std::fflush(stdout);
+}
+
+}  // namespace lethe::bench

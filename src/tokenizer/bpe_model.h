@@ -1,0 +1,50 @@
+#pragma once
+// The "model" of a byte-level BPE tokenizer.json: vocabulary, merges and how one pre-tokenized
+// piece becomes ids (Hugging Face's BPE::tokenize, with ignore_merges and unk_token / fuse_unk).
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tokenizer/bpe_merges.h"
+#include "tokenizer/json_field.h"
+
+namespace lethe::tokenizer {
+
+class BpeModel {
+ public:
+  // Checks every field: ids dense in [0, vocabulary size) and unique, merges naming known tokens.
+  explicit BpeModel(const JsonField& model);
+  BpeModel(const BpeModel&) = delete;
+  BpeModel& operator=(const BpeModel&) = delete;
+
+  // Appends the ids of one piece (already in the byte-level alphabet) to out.
+  void tokenize(const std::string& piece, std::vector<int32_t>& out) const;
+
+  int32_t size() const { return static_cast<int32_t>(tokens_.size()); }
+  const std::string& token(int32_t id) const { return tokens_[id]; }  // id < size()
+  std::optional<int32_t> find(const std::string& token) const;
+
+ private:
+  void read_vocabulary(const JsonField& vocab);
+  void read_merges(const JsonField& merges);
+  void read_options(const JsonField& model);
+  std::vector<int32_t> merge_word(const std::string& piece) const;
+
+  std::unordered_map<std::string, int32_t> ids_;
+  std::vector<std::string> tokens_;  // by id
+  MergeTable merges_;
+  bool ignore_merges_ = false;
+  std::optional<int32_t> unknown_id_;
+  bool fuse_unknown_ = false;
+
+  // Pieces repeat a lot (" the"), so their ids are remembered; encode() may run on many threads.
+  static constexpr std::size_t kCacheCapacity = 10000;
+  mutable std::mutex cache_mutex_;
+  mutable std::unordered_map<std::string, std::vector<int32_t>> cache_;
+};
+
+}  // namespace lethe::tokenizer

@@ -1,0 +1,43 @@
+#pragma once
+// A SentencePiece tokenizer.model (Llama-2, Mistral, Gemma, ...) run by libsentencepiece itself.
+// encode adds BOS (unless tokenizer_config.json's add_bos_token says no) and EOS (if its
+// add_eos_token says so), as transformers' Llama tokenizer does.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "tokenizer/sentencepiece_backend.h"
+#include "tokenizer/special_tokens_config.h"
+#include "tokenizer/tokenizer.h"
+
+namespace lethe::tokenizer {
+
+class SentencePieceTokenizer final : public Tokenizer {
+ public:
+  // Throws lethe::Error "PATH: not a SentencePiece model: ..." for anything libsentencepiece refuses.
+  static std::unique_ptr<SentencePieceTokenizer> load(const std::filesystem::path& model_path,
+                                                      const SpecialTokensConfig& config);
+
+  std::vector<int32_t> encode(std::string_view text, bool add_special) const override;
+  // skip_special drops control pieces (BOS, EOS, PAD, ...), the unknown piece and the configured
+  // BOS / EOS / PAD.
+  std::string decode(const std::vector<int32_t>& ids, bool skip_special) const override;
+
+  int32_t vocab_size() const override { return backend_->piece_size(); }
+  std::string id_to_token(int32_t id) const override;
+  std::optional<int32_t> token_to_id(std::string_view token) const override;
+  std::string kind() const override { return "sentencepiece"; }
+
+ private:
+  explicit SentencePieceTokenizer(std::string path) : backend_(make_sentencepiece_backend()), path_(std::move(path)) {}
+  void apply_config(const SpecialTokensConfig& config);
+  void check_id(int32_t id) const;
+  bool is_special(int32_t id) const;
+
+  std::unique_ptr<SentencePieceBackend> backend_;
+  std::string path_;
+  bool add_bos_ = true;
+  bool add_eos_ = false;
+};
+
+}  // namespace lethe::tokenizer

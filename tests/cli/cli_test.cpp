@@ -1,0 +1,182 @@
+// The lethe executable as a user meets it: help on every command, working commands on a tiny
+// model, and bad model directories that end in a clear message and exit code 1, never a crash.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "io/file.h"
+#include "io/safetensors.h"
+#include "test_util.h"
+
+namespace lethe {
+namespace {
+
+namespace fs = std::filesystem;
+
+test::CommandResult lethe(const std::string& arguments) {
+  return test::run_command(std::string(LETHE_EXE) + " " + arguments);
+}
+
+// A tiny model with random weights (written by the PyTorch reference) and a SentencePiece
+// vocabulary trained on generated text.
+fs::path make_tiny_model(const fs::path& dir) {
+  fs::create_directories(dir);
+  std::ofstream corpus(dir / "corpus.txt");
+  const char* words[] = {"the", "old", "wizard", "river", "castle", "green", "stone", "walks", "sings", "and"};
+  for (int i = 0; i < 4000; ++i) corpus << words[(i * 7 + i / 3) % 10] << ((i % 11 == 10) ? ".\n" : " ");
+  corpus.close();
+  auto trained = test::run_command("spm_train --input=" + (dir / "corpus.txt").string() + " --model_prefix=" +
+                                   (dir / "tokenizer").string() +
+                                   " --vocab_size=320 --model_type=bpe --byte_fallback=true --minloglevel=2");
+  EXPECT_EQ(trained.exit_code, 0) << trained.output;
+  nlohmann::json config = {{"model_type", "llama"}, {"vocab_size", 320}, {"hidden_size", 32},
+                           {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 4},
+                           {"num_key_value_heads", 2}, {"max_position_embeddings", 64},
+                           {"tie_word_embeddings", true}, {"bos_token_id", 1}, {"eos_token_id", 2}};
+  io::write_json_atomic(dir / "config.json", config);
+  test::run_python("llama_reference.py", "make " + dir.string() + " 5 F32");
+  return dir;
+}
+
+TEST(Cli, HelpListsEveryCommand) {
+  auto result = lethe("--help");
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* command : {"info", "tokenize", "generate", "perplexity"}) {
+    EXPECT_NE(result.output.find(command), std::string::npos) << command;
+    auto sub = lethe(std::string(command) + " --help");
+    EXPECT_EQ(sub.exit_code, 0) << command;
+    EXPECT_NE(sub.output.find("Usage"), std::string::npos) << sub.output;
+  }
+}
+
+TEST(Cli, CommandsWorkOnATinyModel) {
+  auto dir = make_tiny_model(test::scratch_dir() / "model");
+  auto info = lethe("info " + dir.string());
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("sentencepiece"), std::string::npos) << info.output;
+
+  auto ids = lethe("tokenize " + dir.string() + " --ids --text 'the old wizard'");
+  EXPECT_EQ(ids.exit_code, 0) << ids.output;
+  EXPECT_TRUE(std::regex_search(ids.output, std::regex("^1( [0-9]+)+\n"))) << ids.output;  // BOS first
+
+  auto greedy = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos");
+  EXPECT_EQ(greedy.exit_code, 0) << greedy.output;
+  EXPECT_NE(greedy.output.find("8 tokens in"), std::string::npos) << greedy.output;
+  auto text = [](const std::string& output) { return output.substr(0, output.find(" tokens in")); };
+  auto again = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos");
+  EXPECT_EQ(text(again.output), text(greedy.output));  // greedy is deterministic
+
+  auto sampled = [&](int seed) {
+    auto r = lethe("generate " + dir.string() + " -p 'the' -p 'stone and' -n 10 -t 1.0 --top-k 20 --top-p 0.95 "
+                   "--ignore-eos --seed " + std::to_string(seed));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return text(r.output);
+  };
+  EXPECT_EQ(sampled(3), sampled(3));
+
+  auto ppl = lethe("perplexity " + dir.string() + " " + (dir / "corpus.txt").string() + " --context 32 --stride 16");
+  EXPECT_EQ(ppl.exit_code, 0) << ppl.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(ppl.output, m, std::regex("perplexity: ([0-9.]+)"))) << ppl.output;
+  double value = std::stod(m[1]);
+  EXPECT_GT(value, 1.0);
+  EXPECT_LT(value, 1000.0);  // random weights over 320 tokens: about the vocabulary size
+}
+
+// Every broken model directory gives exit code 1 and a message naming what is wrong.
+struct BrokenModel {
+  std::string name;
+  std::function<void(const fs::path&)> damage;
+  std::string expected;
+};
+
+void rewrite_config(const fs::path& dir, const std::function<void(nlohmann::json&)>& edit) {
+  auto config = io::read_json(dir / "config.json");
+  edit(config);
+  io::write_json_atomic(dir / "config.json", config);
+}
+
+void rewrite_tensors(const fs::path& dir, const std::function<void(std::vector<io::TensorBytes>&)>& edit) {
+  std::string bytes = io::read_file(dir / "model.safetensors");
+  fs::path copy = dir / "original.bin";
+  io::write_file_atomic(copy, bytes);
+  io::SafetensorsReader reader(copy);
+  std::vector<io::TensorBytes> tensors;
+  for (const auto& t : reader.tensors()) tensors.push_back({t.name, t.dtype, t.shape, reader.data(t), t.nbytes});
+  edit(tensors);
+  io::write_safetensors(dir / "model.safetensors", tensors);
+}
+
+std::vector<BrokenModel> broken_models() {
+  return {
+      {"config_not_json", [](const fs::path& d) { io::write_file_atomic(d / "config.json", "{\"vocab_size\": 320,"); },
+       "config.json: invalid JSON"},
+      {"config_missing_field", [](const fs::path& d) { rewrite_config(d, [](auto& c) { c.erase("hidden_size"); }); },
+       "missing field 'hidden_size'"},
+      {"config_wrong_type",
+       [](const fs::path& d) { rewrite_config(d, [](auto& c) { c["num_hidden_layers"] = "two"; }); },
+       "'num_hidden_layers' has the wrong type"},
+      {"config_bad_heads",
+       [](const fs::path& d) { rewrite_config(d, [](auto& c) { c["num_key_value_heads"] = 3; }); },
+       "multiple of num_key_value_heads"},
+      {"config_negative", [](const fs::path& d) { rewrite_config(d, [](auto& c) { c["vocab_size"] = -5; }); },
+       "'vocab_size' must be positive"},
+      {"weights_missing", [](const fs::path& d) { fs::remove(d / "model.safetensors"); },
+       "no model.safetensors"},
+      {"weights_truncated",
+       [](const fs::path& d) {
+         std::string bytes = io::read_file(d / "model.safetensors");
+         io::write_file_atomic(d / "model.safetensors", bytes.substr(0, bytes.size() / 2));
+       },
+       "model.safetensors"},
+      {"weights_garbage", [](const fs::path& d) { io::write_file_atomic(d / "model.safetensors", "not a model"); },
+       "model.safetensors"},
+      {"tensor_missing",
+       [](const fs::path& d) {
+         rewrite_tensors(d, [](auto& t) { t.erase(t.begin()); });
+       },
+       "missing"},
+      {"tensor_unexpected",
+       [](const fs::path& d) {
+         static float extra[4] = {1, 2, 3, 4};
+         rewrite_tensors(d, [](auto& t) { t.push_back({"model.layers.9.extra", io::DType::F32, {4}, extra, 16}); });
+       },
+       "unexpected tensor"},
+      {"tensor_wrong_shape",
+       [](const fs::path& d) { rewrite_config(d, [](auto& c) { c["intermediate_size"] = 48; }); },
+       "has shape"},
+      {"tensor_integer_dtype",
+       [](const fs::path& d) {
+         rewrite_tensors(d, [](auto& t) {
+           for (auto& x : t)
+             if (x.name == "model.norm.weight") x.dtype = io::DType::I32;
+         });
+       },
+       "not a floating-point weight type"},
+      {"tokenizer_missing", [](const fs::path& d) { fs::remove(d / "tokenizer.model"); }, "tokenizer"},
+      {"tokenizer_garbage",
+       [](const fs::path& d) { io::write_file_atomic(d / "tokenizer.model", std::string(100, '\x07')); },
+       "tokenizer.model"},
+  };
+}
+
+class CliBrokenModel : public ::testing::TestWithParam<BrokenModel> {};
+
+TEST_P(CliBrokenModel, FailsWithAClearMessage) {
+  static fs::path pristine = make_tiny_model(fs::path(LETHE_BINARY_DIR) / "test-scratch" / "cli-pristine-model");
+  auto dir = test::scratch_dir() / "model";
+  fs::copy(pristine, dir, fs::copy_options::recursive);
+  GetParam().damage(dir);
+  auto result = lethe("generate " + dir.string() + " --prompt 'the' -n 2");
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("lethe: error:"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find(GetParam().expected), std::string::npos) << result.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Inputs, CliBrokenModel, ::testing::ValuesIn(broken_models()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace lethe
