@@ -91,6 +91,7 @@ struct BrokenModel {
   std::function<void(const fs::path&)> damage;
   std::string expected;
 };
+void PrintTo(const BrokenModel& m, std::ostream* os) { *os << m.name; }
 
 void rewrite_config(const fs::path& dir, const std::function<void(nlohmann::json&)>& edit) {
   auto config = io::read_json(dir / "config.json");

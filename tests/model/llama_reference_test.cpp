@@ -47,6 +47,7 @@ struct Variant {
   json config;
   std::string dtype;  // of the checkpoint: F32, BF16, F16
 };
+void PrintTo(const Variant& v, std::ostream* os) { *os << v.name; }
 
 std::vector<Variant> variants() {
   std::vector<Variant> v;
