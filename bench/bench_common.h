@@ -1,6 +1,7 @@
 #pragma once
 // What the benchmarks share: the model sizes, the FLOP count, the Python PyTorch run of the same
 // model at the same thread count, and the side-by-side table.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,20 @@ struct Measurement {
 // Runs bench/python_reference.py on the same model and shapes; mode "train" or "forward".
 Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds);
 
-// Sets up BLAS and threads like the CLI; returns (threads, sgemm GFLOP/s).
-std::pair<int, double> prepare(char** argv);
+struct Comparison {
+  Measurement lethe, python;
+  double sgemm_gflops = 0.0;
+};
 
-void print_row(const BenchModel& m, const std::string& mode, const Measurement& lethe, const Measurement& python,
-               double flops_per_token, double sgemm_gflops);
+// The speed of a shared machine drifts by tens of percent within minutes. So the sgemm peak, lethe
+// and Python are measured in alternation, three rounds of seconds/3 each, and each keeps its best:
+// a slow spell hurts none of them more than the others, and MFU = best rate / best peak.
+Comparison compare_in_rounds(const std::function<Measurement(double)>& lethe,
+                             const std::function<Measurement(double)>& python, double seconds);
+
+// Sets up BLAS and threads like the CLI, prints the table's head; returns the thread count.
+int prepare(char** argv);
+
+void print_row(const BenchModel& m, const std::string& mode, const Comparison& result, double flops_per_token);
 
 }  // namespace lethe::bench

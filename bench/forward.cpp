@@ -33,12 +33,12 @@ bench::Measurement measure_lethe(const bench::BenchModel& m, double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto [threads, sgemm] = bench::prepare(argv);
-  double seconds = argc > 1 ? std::atof(argv[1]) : 10.0;
+  int threads = bench::prepare(argv);
+  double seconds = argc > 1 ? std::atof(argv[1]) : 12.0;
   for (const auto& m : bench::bench_models()) {
-    auto lethe_rate = measure_lethe(m, seconds);
-    auto python_rate = bench::measure_python(m, "forward", threads, seconds);
-    bench::print_row(m, "forward", lethe_rate, python_rate, bench::forward_flops_per_token(m.config, m.sequence),
-                     sgemm);
+    auto result = bench::compare_in_rounds([&](double s) { return measure_lethe(m, s); },
+                                           [&](double s) { return bench::measure_python(m, "forward", threads, s); },
+                                           seconds);
+    bench::print_row(m, "forward", result, bench::forward_flops_per_token(m.config, m.sequence));
   }
 }

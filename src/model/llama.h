@@ -21,8 +21,8 @@ TORCH_MODULE(RMSNorm);
 
 // Rotary position embedding tables for given positions, in the rotate-half layout.
 struct Rotary {
-  torch::Tensor cos;  // (B, 1, T, D)
-  torch::Tensor sin;  // (B, 1, T, D)
+  torch::Tensor cos;         // (B, 1, T, D)
+  torch::Tensor signed_sin;  // (B, 1, T, D): -sin on the first half, +sin on the second
 };
 
 // Inverse frequencies (D/2) with the config's rope_theta and rope_scaling, in float32.
