@@ -23,7 +23,7 @@ model::ModelConfig make_config(int64_t vocab, int64_t hidden, int64_t inter, int
 }  // namespace
 
 std::vector<BenchModel> bench_models() {
-  return {{"llama-14M", make_config(8192, 384, 1024, 6, 6), 8, 256},
+  return {{"llama-14M", make_config(4096, 512, 1408, 4, 8), 8, 256},
           {"llama-110M", make_config(32000, 768, 2048, 12, 12), 4, 256}};
 }
 

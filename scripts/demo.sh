@@ -11,7 +11,7 @@ mkdir -p "$work/model"
 
 # WordNet glosses: the text after "| " on each line of data.noun.
 if [ ! -f "$work/glosses.txt" ]; then
-  sed -n 's/.*| //p' /usr/share/wordnet/data.noun | head -n 20000 > "$work/glosses.txt"
+  awk -F'[|] ' 'NF > 1 && n < 20000 { print $2; n++ }' /usr/share/wordnet/data.noun > "$work/glosses.txt"
 fi
 if [ ! -f "$work/model/tokenizer.model" ]; then
   spm_train --input="$work/glosses.txt" --model_prefix="$work/model/tokenizer" --vocab_size=2000 \

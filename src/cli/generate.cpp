@@ -52,6 +52,7 @@ void run_generate(const GenerateCliOptions& o) {
       std::fflush(stdout);
     });
     fmt::print("{}\n", stream.flush());
+    std::fflush(stdout);  // the text before the statistics on stderr
   } else {
     outputs = model::generate(model, prompt_ids, options);
     for (std::size_t i = 0; i < outputs.size(); ++i)
