@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "util/error.h"
@@ -27,12 +28,17 @@ std::vector<BenchModel> bench_models() {
           {"llama-110M", make_config(32000, 768, 2048, 12, 12), 4, 256}};
 }
 
-double forward_flops_per_token(const model::ModelConfig& c, int64_t sequence) {
-  const double d = c.hidden_size, attention_width = c.num_attention_heads * c.head_dim;
-  const double kv_width = c.num_key_value_heads * c.head_dim;
-  double layer_params = d * (2 * attention_width + 2 * kv_width) + 3 * d * c.intermediate_size;
-  double matmul_params = c.num_hidden_layers * layer_params + c.vocab_size * d;
-  return 2.0 * matmul_params + 4.0 * c.num_hidden_layers * sequence * attention_width;
+Measurement time_steps(const std::function<void()>& step, int64_t tokens_per_step, double seconds) {
+  step();
+  int64_t steps = 0;
+  auto start = std::chrono::steady_clock::now();
+  double elapsed = 0.0;
+  while (elapsed < seconds || steps < 3) {
+    step();
+    ++steps;
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return {steps * tokens_per_step / elapsed, elapsed / steps};
 }
 
 Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds) {
@@ -63,14 +69,13 @@ Comparison compare_in_rounds(const std::function<Measurement(double)>& lethe,
   return best;
 }
 
-int prepare(char** argv) {
-  util::fix_blas_or_warn(argv);
-  int threads = util::configure_threads(0);
+namespace {
+
+void print_header(int threads) {
   auto blas = util::detect_blas();
   fmt::print("BLAS: {} {} | threads {}\n", blas.name, blas.core, threads);
   fmt::print("{:<11} {:<8} {:>14} {:>14} {:>7} {:>11} {:>11} {:>12}\n", "model", "mode", "lethe tok/s",
              "pytorch tok/s", "ratio", "lethe MFU", "torch MFU", "sgemm GF/s");
-  return threads;
 }
 
 void print_row(const BenchModel& m, const std::string& mode, const Comparison& r, double flops_per_token) {
@@ -79,6 +84,23 @@ void print_row(const BenchModel& m, const std::string& mode, const Comparison& r
   fmt::print("{:<11} {:<8} {:>14.0f} {:>14.0f} {:>7.3f} {:>10.1f}% {:>10.1f}% {:>12.1f}\n", m.name, mode, lethe,
              python, lethe / python, mfu(lethe), mfu(python), r.sgemm_gflops);
   std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_benchmark(int argc, char** argv, const std::string& mode,
+                  const std::function<Measurement(const BenchModel&, double)>& measure_lethe,
+                  double flops_multiplier) {
+  util::fix_blas_or_warn(argv);
+  int threads = util::configure_threads(0);
+  double seconds = argc > 1 ? std::atof(argv[1]) : 12.0;
+  print_header(threads);
+  for (const auto& m : bench_models()) {
+    auto result = compare_in_rounds([&](double s) { return measure_lethe(m, s); },
+                                    [&](double s) { return measure_python(m, mode, threads, s); }, seconds);
+    print_row(m, mode, result, flops_multiplier * m.config.forward_flops_per_token(m.sequence));
+  }
+  return 0;
 }
 
 }  // namespace lethe::bench

@@ -18,14 +18,13 @@ struct BenchModel {
 
 std::vector<BenchModel> bench_models();  // ~14M and ~100M parameters
 
-// FLOPs of one forward pass per token: 2 per multiply-add of every matrix product (layers and
-// output projection) plus attention's two T x T products (all T, as the kernels compute them).
-double forward_flops_per_token(const model::ModelConfig& config, int64_t sequence);
-
 struct Measurement {
   double tokens_per_second = 0.0;
   double seconds_per_step = 0.0;
 };
+
+// Runs step once to warm up, then repeatedly for at least `seconds` (and 3 times).
+Measurement time_steps(const std::function<void()>& step, int64_t tokens_per_step, double seconds);
 
 // Runs bench/python_reference.py on the same model and shapes; mode "train" or "forward".
 Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds);
@@ -41,9 +40,10 @@ struct Comparison {
 Comparison compare_in_rounds(const std::function<Measurement(double)>& lethe,
                              const std::function<Measurement(double)>& python, double seconds);
 
-// Sets up BLAS and threads like the CLI, prints the table's head; returns the thread count.
-int prepare(char** argv);
-
-void print_row(const BenchModel& m, const std::string& mode, const Comparison& result, double flops_per_token);
+// The whole benchmark: for each model, lethe (measure_lethe) against Python PyTorch in `mode`
+// ("train" or "forward"), printed as one table row. flops_multiplier: 1 forward, 3 training.
+int run_benchmark(int argc, char** argv, const std::string& mode,
+                  const std::function<Measurement(const BenchModel&, double)>& measure_lethe,
+                  double flops_multiplier);
 
 }  // namespace lethe::bench

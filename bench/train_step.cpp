@@ -1,52 +1,27 @@
 // Training-step throughput (forward, loss, backward, AdamW) of lethe against the same model in
-// Python PyTorch at the same thread count, and MFU against the sgemm rate measured in this run.
-#include <fmt/core.h>
+// Python PyTorch at the same thread count, and MFU against the sgemm peak measured in the same run.
 #include <torch/torch.h>
-
-#include <chrono>
 
 #include "bench_common.h"
 #include "model/llama.h"
 
 using namespace lethe;
 
-namespace {
-
-bench::Measurement measure_lethe(const bench::BenchModel& m, double seconds) {
-  torch::manual_seed(0);
-  model::CausalLM lm(m.config);
-  lm->train();
-  torch::optim::AdamW optimizer(lm->parameters(), torch::optim::AdamWOptions(1e-4));
-  auto tokens = torch::randint(0, m.config.vocab_size, {m.batch, m.sequence}, torch::kLong);
-  auto step = [&] {
-    // Dropping the gradients (rather than zeroing them) lets backward write them fresh: no fill,
-    // no accumulation pass. The C++ zero_grad of torch 1.13 has no set_to_none.
-    for (auto& p : lm->parameters()) p.mutable_grad() = torch::Tensor();
-    auto loss = model::next_token_loss(lm->forward(tokens), tokens);
-    loss.backward();
-    optimizer.step();
-  };
-  step();  // warm-up: allocations, optimizer state
-  int64_t steps = 0;
-  auto start = std::chrono::steady_clock::now();
-  double elapsed = 0.0;
-  while (elapsed < seconds || steps < 3) {
-    step();
-    ++steps;
-    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  return {steps * m.batch * m.sequence / elapsed, elapsed / steps};
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  int threads = bench::prepare(argv);
-  double seconds = argc > 1 ? std::atof(argv[1]) : 12.0;
-  for (const auto& m : bench::bench_models()) {
-    auto result = bench::compare_in_rounds([&](double s) { return measure_lethe(m, s); },
-                                           [&](double s) { return bench::measure_python(m, "train", threads, s); },
-                                           seconds);
-    bench::print_row(m, "train", result, 3.0 * bench::forward_flops_per_token(m.config, m.sequence));
-  }
+  auto measure = [](const bench::BenchModel& m, double seconds) {
+    torch::manual_seed(0);
+    model::CausalLM lm(m.config);
+    lm->train();
+    torch::optim::AdamW optimizer(lm->parameters(), torch::optim::AdamWOptions(1e-4));
+    auto tokens = torch::randint(0, m.config.vocab_size, {m.batch, m.sequence}, torch::kLong);
+    auto step = [&] {
+      // Dropping the gradients (rather than zeroing them) lets backward write them fresh: no fill,
+      // no accumulation pass. torch 1.13's C++ zero_grad has no set_to_none.
+      for (auto& p : lm->parameters()) p.mutable_grad() = torch::Tensor();
+      model::next_token_loss(lm->forward(tokens), tokens).backward();
+      optimizer.step();
+    };
+    return bench::time_steps(step, m.batch * m.sequence, seconds);
+  };
+  return bench::run_benchmark(argc, argv, "train", measure, 3.0);
 }

@@ -7,6 +7,7 @@ void register_commands(CLI::App& app) {
   register_tokenize(app);
   register_generate(app);
   register_perplexity(app);
+  register_pretrain(app);
 }
 
 }  // namespace lethe::cli

@@ -11,5 +11,6 @@ void register_info(CLI::App& app);
 void register_tokenize(CLI::App& app);
 void register_generate(CLI::App& app);
 void register_perplexity(CLI::App& app);
+void register_pretrain(CLI::App& app);
 
 }  // namespace lethe::cli

@@ -45,19 +45,22 @@ void run_generate(const GenerateCliOptions& o) {
   auto start = std::chrono::steady_clock::now();
   std::vector<std::vector<int32_t>> outputs;
   if (prompt_ids.size() == 1) {  // stream the single answer as it is produced
-    tokenizer::StreamDecoder stream(*tok);
+    tokenizer::StreamDecoder stream(*tok, prompt_ids[0]);
     fmt::print("{}", o.prompts[0]);
     outputs = model::generate(model, prompt_ids, options, [&](int64_t, int32_t id) {
       fmt::print("{}", stream.push(id));
       std::fflush(stdout);
     });
     fmt::print("{}\n", stream.flush());
-    std::fflush(stdout);  // the text before the statistics on stderr
   } else {
     outputs = model::generate(model, prompt_ids, options);
-    for (std::size_t i = 0; i < outputs.size(); ++i)
-      fmt::print("[{}] {}{}\n", i, o.prompts[i], tok->decode(outputs[i], /*skip_special=*/true));
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      std::vector<int32_t> ids = prompt_ids[i];  // decoded whole, so the continuation keeps its spaces
+      ids.insert(ids.end(), outputs[i].begin(), outputs[i].end());
+      fmt::print("[{}] {}\n", i, tok->decode(ids, /*skip_special=*/true));
+    }
   }
+  std::fflush(stdout);  // the text before the statistics on stderr
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   int64_t produced = 0;
   for (const auto& out : outputs) produced += static_cast<int64_t>(out.size());

@@ -135,6 +135,14 @@ int64_t ModelConfig::parameter_count() const {
   return num_hidden_layers * layer + embeddings + hidden_size;
 }
 
+double ModelConfig::forward_flops_per_token(int64_t sequence) const {
+  const double d = hidden_size, attention_width = num_attention_heads * head_dim;
+  const double kv_width = num_key_value_heads * head_dim;
+  const double layer = d * (2 * attention_width + 2 * kv_width) + 3 * d * intermediate_size;
+  const double matmul_params = num_hidden_layers * layer + vocab_size * d;
+  return 2.0 * matmul_params + 4.0 * num_hidden_layers * sequence * attention_width;
+}
+
 nlohmann::json ModelConfig::to_json() const {
   json j = source.is_object() ? source : json::object();
   j["architectures"] = {model_type == "qwen2" ? "Qwen2ForCausalLM"

@@ -44,6 +44,10 @@ struct ModelConfig {
 
   // Parameters, counting tied embeddings once.
   int64_t parameter_count() const;
+  // FLOPs of one token's forward pass in a sequence of `sequence` tokens: 2 per multiply-add of
+  // every matrix product (layers and output projection) plus attention's two T x T products
+  // (over all T, as the kernels compute them). Training costs three times this.
+  double forward_flops_per_token(int64_t sequence) const;
   nlohmann::json to_json() const;
 };
 

@@ -1,5 +1,6 @@
 #include "model/llama.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/version.h>
 
 #include <cmath>
@@ -238,6 +239,23 @@ torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const tor
 torch::Tensor CausalLMImpl::forward(const torch::Tensor& tokens, const torch::Tensor& attention_mask,
                                     KVCache* cache) {
   return torch::matmul(hidden_states(tokens, attention_mask, cache), output_weight().t());  // (B,T,V)
+}
+
+void initialize_parameters(CausalLM& model, uint64_t seed, double std) {
+  torch::NoGradGuard no_grad;
+  auto generator = at::detail::createCPUGenerator(seed);
+  for (auto& p : model->named_parameters()) {
+    const std::string& name = p.key();
+    torch::Tensor& value = p.value();
+    if (name.find("norm.weight") != std::string::npos) {
+      value.fill_(1.0);
+    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0) {
+      value.zero_();
+    } else {
+      // Drawn on the CPU with our generator, so the model is the same on every device.
+      value.copy_(at::normal(0.0, std, value.sizes(), generator, torch::TensorOptions().dtype(torch::kFloat)));
+    }
+  }
 }
 
 torch::Tensor next_token_loss(const torch::Tensor& logits, const torch::Tensor& tokens,

@@ -97,6 +97,10 @@ class CausalLMImpl : public torch::nn::Module {
 };
 TORCH_MODULE(CausalLM);
 
+// Fresh weights as Hugging Face initialises a Llama model: linear and embedding weights from
+// N(0, std), biases 0, norm weights 1; seeded, so the same seed gives the same model.
+void initialize_parameters(CausalLM& model, uint64_t seed, double std = 0.02);
+
 // Mean cross-entropy of predicting token t+1 at position t, over pairs where both tokens are
 // real. logits (B,T,V), tokens (B,T), attention_mask (B,T) or undefined.
 torch::Tensor next_token_loss(const torch::Tensor& logits, const torch::Tensor& tokens,

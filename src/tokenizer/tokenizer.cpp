@@ -38,6 +38,11 @@ std::string_view StreamDecoder::settled_prefix(std::string_view text) {
   return text;
 }
 
+StreamDecoder::StreamDecoder(const Tokenizer& tokenizer, std::vector<int32_t> context)
+    : tokenizer_(tokenizer), ids_(std::move(context)) {
+  if (!ids_.empty()) emitted_ = settled_prefix(tokenizer_.decode(ids_, true));
+}
+
 std::string StreamDecoder::push(int32_t id) {
   ids_.push_back(id);
   std::string text = tokenizer_.decode(ids_, true);

@@ -41,7 +41,9 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& model_dir
 // character: push() returns the new complete text, flush() whatever is left at the end.
 class StreamDecoder {
  public:
-  explicit StreamDecoder(const Tokenizer& tokenizer) : tokenizer_(tokenizer) {}
+  // context: ids already shown (a prompt), so that the first new token is decoded in its place
+  // (SentencePiece drops the leading space of a text's first piece, not of a continuation).
+  explicit StreamDecoder(const Tokenizer& tokenizer, std::vector<int32_t> context = {});
   std::string push(int32_t id);
   std::string flush();
 

@@ -123,3 +123,27 @@ TEST(StreamDecoder, HoldsBackTrailingReplacementCharacters) {
 
 }  // namespace
 }  // namespace lethe::tokenizer
+
+namespace lethe::tokenizer {
+namespace {
+
+// A continuation streamed after a prompt is the text decode(prompt + continuation) adds to
+// decode(prompt): SentencePiece keeps the space of the first new piece ("who" + " the").
+TEST(SentencePieceStreamDecoder, ContinuesAPromptWithItsSpaces) {
+  auto dir = test::scratch_dir();
+  test::train_sentencepiece(test::write_training_corpus(dir), dir / "model");
+  auto tokenizer = load_tokenizer(dir / "model");
+  auto prompt = tokenizer->encode("the name of", true);
+  auto continuation = tokenizer->encode("the river and 東京", false);
+  StreamDecoder stream(*tokenizer, prompt);
+  std::string streamed;
+  for (int32_t id : continuation) streamed += stream.push(id);
+  streamed += stream.flush();
+  auto all = prompt;
+  all.insert(all.end(), continuation.begin(), continuation.end());
+  EXPECT_EQ(tokenizer->decode(prompt, true) + streamed, tokenizer->decode(all, true));
+  EXPECT_EQ(streamed.substr(0, 4), " the");
+}
+
+}  // namespace
+}  // namespace lethe::tokenizer

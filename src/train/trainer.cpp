@@ -1,0 +1,184 @@
+#include "train/trainer.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include "io/file.h"
+#include "util/error.h"
+#include "util/progress.h"
+#include "util/system.h"
+
+namespace lethe::train {
+namespace {
+
+std::atomic<bool> g_interrupt{false};
+
+extern "C" void on_interrupt_signal(int) { g_interrupt.store(true); }
+
+}  // namespace
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, on_interrupt_signal);
+  std::signal(SIGTERM, on_interrupt_signal);
+}
+bool interrupt_requested() { return g_interrupt.load(); }
+void request_interrupt() { g_interrupt.store(true); }
+void clear_interrupt() { g_interrupt.store(false); }
+
+torch::Tensor next_token_loss_function(model::CausalLM& model, const torch::Tensor& blocks) {
+  return model::next_token_loss(model->forward(blocks), blocks);
+}
+
+Trainer::Trainer(model::CausalLM model, TrainerOptions options, LossFunction loss)
+    : model_(std::move(model)), options_(std::move(options)), loss_(std::move(loss)) {
+  if (options_.steps < 1 || options_.batch_size < 1 || options_.accumulation < 1)
+    throw Error("train: steps, batch size and accumulation must be at least 1");
+  if (options_.run_dir.empty()) throw Error("train: a run directory is needed for checkpoints and metrics");
+  schedule_ = {options_.lr, options_.min_lr_ratio, options_.warmup_steps, options_.steps};
+  auto adamw = torch::optim::AdamWOptions(options_.lr)
+                   .betas({options_.beta1, options_.beta2})
+                   .weight_decay(options_.weight_decay);
+  optimizer_ = std::make_unique<torch::optim::AdamW>(model_->parameters(), adamw);
+}
+
+double Trainer::train_step(const TokenBlocks& train) {
+  const double lr = schedule_.lr_at(step_);
+  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+  // Gradients are dropped, not zeroed: backward then writes them fresh, with no fill pass.
+  for (auto& p : model_->parameters()) p.mutable_grad() = torch::Tensor();
+  double loss_sum = 0.0;
+  const auto device = model_->output_weight().device();
+  for (int64_t micro = 0; micro < options_.accumulation; ++micro) {
+    auto blocks = train.batch(step_ * options_.accumulation + micro, options_.batch_size).to(device);
+    auto loss = loss_(model_, blocks) / static_cast<double>(options_.accumulation);
+    loss.backward();
+    loss_sum += loss.item<double>();
+  }
+  last_grad_norm_ = options_.grad_clip > 0
+                        ? torch::nn::utils::clip_grad_norm_(model_->parameters(), options_.grad_clip)
+                        : 0.0;
+  optimizer_->step();
+  ++step_;
+  return loss_sum;
+}
+
+double Trainer::evaluate(const TokenBlocks& blocks) {
+  torch::NoGradGuard no_grad;
+  model_->eval();
+  const auto device = model_->output_weight().device();
+  const int64_t batches = std::min(options_.eval_batches,
+                                   std::max<int64_t>(1, blocks.block_count() / options_.batch_size));
+  double total = 0.0;
+  for (int64_t i = 0; i < batches; ++i) total += loss_(model_, blocks.batch(i, options_.batch_size).to(device)).item<double>();
+  model_->train();
+  return total / batches;
+}
+
+TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
+  std::filesystem::create_directories(options_.run_dir);
+  if (std::filesystem::exists(checkpoint_path())) load_checkpoint();
+  drop_metrics_after(step_);
+  model_->train();
+  const double peak_gflops = util::measure_sgemm_peak_gflops(0.2);
+  const double flops_per_token = 3.0 * model_->config().forward_flops_per_token(train.block_length());
+  const int64_t tokens_per_step = options_.batch_size * options_.accumulation * train.block_length();
+
+  std::unique_ptr<util::Progress> progress;
+  if (options_.show_progress) {
+    progress = std::make_unique<util::Progress>("train", options_.steps, "steps");
+    progress->advance(step_);
+  }
+  auto window_start = std::chrono::steady_clock::now();
+  int64_t window_steps = 0;
+  double window_loss = 0.0;
+  while (step_ < options_.steps) {
+    if (interrupt_requested()) {
+      save_checkpoint();
+      if (progress) progress->finish();
+      fmt::print(stderr, "interrupted: checkpoint saved at step {} in {}\n", step_, checkpoint_path().string());
+      return TrainStatus::interrupted;
+    }
+    const double lr = schedule_.lr_at(step_);
+    window_loss += train_step(train);
+    ++window_steps;
+    if (progress) progress->advance(1);
+
+    const bool last = step_ == options_.steps;
+    if (step_ % options_.log_every == 0 || last) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
+      double tokens_per_second = window_steps * tokens_per_step / seconds;
+      nlohmann::json record = {{"step", step_},
+                               {"loss", window_loss / window_steps},
+                               {"lr", lr},
+                               {"grad_norm", last_grad_norm_},
+                               {"tokens_per_second", tokens_per_second},
+                               {"mfu", tokens_per_second * flops_per_token / (peak_gflops * 1e9)}};
+      if (eval && options_.eval_every > 0 && (step_ % options_.eval_every == 0 || last))
+        record["eval_loss"] = evaluate(*eval);
+      append_metrics(record);
+      if (progress) progress->set_suffix(fmt::format("loss {:.3f}", window_loss / window_steps));
+      window_start = std::chrono::steady_clock::now();
+      window_steps = 0;
+      window_loss = 0.0;
+    }
+    if (step_ % options_.checkpoint_every == 0 || last) save_checkpoint();
+  }
+  if (progress) progress->finish();
+  return TrainStatus::finished;
+}
+
+void Trainer::save_checkpoint() {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model_archive, optimizer_archive;
+  model_->save(model_archive);
+  optimizer_->save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("step", torch::tensor(step_, torch::kLong));
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  io::write_file_atomic(checkpoint_path(), bytes.str());
+}
+
+void Trainer::load_checkpoint() {
+  std::string bytes = io::read_file(checkpoint_path());
+  std::istringstream stream(bytes);
+  try {
+    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+    archive.load_from(stream);
+    archive.read("model", model_archive);
+    archive.read("optimizer", optimizer_archive);
+    model_->load(model_archive);
+    optimizer_->load(optimizer_archive);
+    torch::Tensor step;
+    archive.read("step", step);
+    step_ = step.item<int64_t>();
+  } catch (const c10::Error& e) {
+    throw Error(fmt::format("{}: not a usable checkpoint for this model: {}", checkpoint_path().string(),
+                            e.what_without_backtrace()));
+  }
+}
+
+void Trainer::append_metrics(const nlohmann::json& record) {
+  std::ofstream out(options_.run_dir / "metrics.jsonl", std::ios::app);
+  out << record.dump() << '\n';
+  if (!out) throw Error(fmt::format("{}: cannot append metrics", (options_.run_dir / "metrics.jsonl").string()));
+}
+
+void Trainer::drop_metrics_after(int64_t step) {
+  auto path = options_.run_dir / "metrics.jsonl";
+  if (!std::filesystem::exists(path)) return;
+  std::istringstream lines(io::read_file(path));
+  std::string kept, line;
+  while (std::getline(lines, line)) {
+    auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (record.is_object() && record.value("step", int64_t{0}) <= step) kept += line + '\n';
+  }
+  io::write_file_atomic(path, kept);
+}
+
+}  // namespace lethe::train
