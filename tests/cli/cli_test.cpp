@@ -5,6 +5,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "io/file.h"
 #include "io/safetensors.h"
@@ -178,6 +181,57 @@ TEST_P(CliBrokenModel, FailsWithAClearMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Inputs, CliBrokenModel, ::testing::ValuesIn(broken_models()),
                          [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace lethe
+
+namespace lethe {
+namespace {
+
+// Ctrl-C during `lethe pretrain` saves a checkpoint and exits 130; the same command resumes and
+// finishes, writing a complete model directory.
+TEST(Cli, PretrainStopsOnCtrlCAndResumes) {
+  auto dir = test::scratch_dir();
+  auto tokenizer_dir = make_tiny_model(dir / "tokenizer");
+  nlohmann::json config = {{"vocab_size", 320}, {"hidden_size", 64}, {"intermediate_size", 128},
+                           {"num_hidden_layers", 2}, {"num_attention_heads", 4}, {"tie_word_embeddings", true}};
+  io::write_json_atomic(dir / "config.json", config);
+  const std::string out = (dir / "out").string();
+  std::vector<std::string> args = {LETHE_EXE, "pretrain", "--config", (dir / "config.json").string(),
+                                   "--tokenizer", tokenizer_dir.string(), "--data",
+                                   (tokenizer_dir / "corpus.txt").string(), "--out", out, "--steps", "1000",
+                                   "--sequence", "32", "--batch-size", "4", "--log-every", "5",
+                                   "--checkpoint-every", "100000"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    freopen("/dev/null", "w", stderr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  auto metrics = dir / "out" / "run" / "metrics.jsonl";
+  for (int i = 0; i < 600 && !fs::exists(metrics); ++i) usleep(50'000);  // training has started
+  ASSERT_TRUE(fs::exists(metrics));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_TRUE(fs::exists(dir / "out" / "run" / "checkpoint.pt"));
+  EXPECT_FALSE(fs::exists(dir / "out" / "model.safetensors"));
+
+  std::string command;
+  for (std::size_t i = 1; i < args.size(); ++i) command += " '" + args[i] + "'";
+  auto resumed = lethe(command.substr(1));
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_TRUE(fs::exists(dir / "out" / "model.safetensors"));
+  auto info = lethe("info " + out);
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+}
 
 }  // namespace
 }  // namespace lethe
