@@ -57,16 +57,15 @@ Measurement measure_python(const BenchModel& m, const std::string& mode, int thr
   return {result["tokens_per_second"].get<double>(), result["seconds_per_step"].get<double>()};
 }
 
-Comparison compare_in_rounds(const std::function<Measurement(double)>& lethe,
-                             const std::function<Measurement(double)>& python, double seconds) {
-  Comparison best;
-  for (int round = 0; round < 3; ++round) {
-    best.sgemm_gflops = std::max(best.sgemm_gflops, util::measure_sgemm_peak_gflops(0.5));
-    auto l = lethe(seconds / 3), p = python(seconds / 3);
-    if (l.tokens_per_second > best.lethe.tokens_per_second) best.lethe = l;
-    if (p.tokens_per_second > best.python.tokens_per_second) best.python = p;
+std::vector<Round> measure_rounds(const std::function<Measurement(double)>& lethe,
+                                  const std::function<Measurement(double)>& python, double seconds) {
+  std::vector<Round> rounds(3);
+  for (auto& round : rounds) {
+    round.sgemm_gflops = util::measure_sgemm_peak_gflops(0.5);
+    round.lethe = lethe(seconds / 3);
+    round.python = python(seconds / 3);
   }
-  return best;
+  return rounds;
 }
 
 namespace {
@@ -74,15 +73,29 @@ namespace {
 void print_header(int threads) {
   auto blas = util::detect_blas();
   fmt::print("BLAS: {} {} | threads {}\n", blas.name, blas.core, threads);
+  fmt::print("median of 3 rounds; each round measures the sgemm peak, lethe and PyTorch back to back\n");
   fmt::print("{:<11} {:<8} {:>14} {:>14} {:>7} {:>11} {:>11} {:>12}\n", "model", "mode", "lethe tok/s",
              "pytorch tok/s", "ratio", "lethe MFU", "torch MFU", "sgemm GF/s");
 }
 
-void print_row(const BenchModel& m, const std::string& mode, const Comparison& r, double flops_per_token) {
-  auto mfu = [&](double tps) { return 100.0 * tps * flops_per_token / (r.sgemm_gflops * 1e9); };
-  double lethe = r.lethe.tokens_per_second, python = r.python.tokens_per_second;
-  fmt::print("{:<11} {:<8} {:>14.0f} {:>14.0f} {:>7.3f} {:>10.1f}% {:>10.1f}% {:>12.1f}\n", m.name, mode, lethe,
-             python, lethe / python, mfu(lethe), mfu(python), r.sgemm_gflops);
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+void print_row(const BenchModel& m, const std::string& mode, const std::vector<Round>& rounds,
+               double flops_per_token) {
+  std::vector<double> lethe, python, ratio, lethe_mfu, python_mfu, sgemm;
+  for (const auto& r : rounds) {
+    lethe.push_back(r.lethe.tokens_per_second);
+    python.push_back(r.python.tokens_per_second);
+    ratio.push_back(r.lethe.tokens_per_second / r.python.tokens_per_second);
+    lethe_mfu.push_back(100.0 * r.lethe.tokens_per_second * flops_per_token / (r.sgemm_gflops * 1e9));
+    python_mfu.push_back(100.0 * r.python.tokens_per_second * flops_per_token / (r.sgemm_gflops * 1e9));
+    sgemm.push_back(r.sgemm_gflops);
+  }
+  fmt::print("{:<11} {:<8} {:>14.0f} {:>14.0f} {:>7.3f} {:>10.1f}% {:>10.1f}% {:>12.1f}\n", m.name, mode,
+             median(lethe), median(python), median(ratio), median(lethe_mfu), median(python_mfu), median(sgemm));
   std::fflush(stdout);
 }
 
@@ -96,9 +109,9 @@ int run_benchmark(int argc, char** argv, const std::string& mode,
   double seconds = argc > 1 ? std::atof(argv[1]) : 12.0;
   print_header(threads);
   for (const auto& m : bench_models()) {
-    auto result = compare_in_rounds([&](double s) { return measure_lethe(m, s); },
-                                    [&](double s) { return measure_python(m, mode, threads, s); }, seconds);
-    print_row(m, mode, result, flops_multiplier * m.config.forward_flops_per_token(m.sequence));
+    auto rounds = measure_rounds([&](double s) { return measure_lethe(m, s); },
+                                 [&](double s) { return measure_python(m, mode, threads, s); }, seconds);
+    print_row(m, mode, rounds, flops_multiplier * m.config.forward_flops_per_token(m.sequence));
   }
   return 0;
 }

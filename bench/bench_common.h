@@ -29,6 +29,24 @@ Measurement time_steps(const std::function<void()>& step, int64_t tokens_per_ste
 // Runs bench/python_reference.py on the same model and shapes; mode "train" or "forward".
 Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds);
 
+// One round: the sgemm peak, lethe and Python measured back to back.
+struct Round {
+  double sgemm_gflops = 0.0;
+  Measurement lethe, python;
+};
+
+// The speed of a shared machine drifts by tens of percent within minutes, so each figure is a
+// ratio of quantities measured in the same round, and the table shows the median of three rounds
+// of seconds/3 each.
+std::vector<Round> measure_rounds(const std::function<Measurement(double)>& lethe,
+                                  const std::function<Measurement(double)>& python, double seconds);
+
+// Runs step once to warm up, then repeatedly for at least `seconds` (and 3 times).
+Measurement time_steps(const std::function<void()>& step, int64_t tokens_per_step, double seconds);
+
+// Runs bench/python_reference.py on the same model and shapes; mode "train" or "forward".
+Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds);
+
 struct Comparison {
   Measurement lethe, python;
   double sgemm_gflops = 0.0;
