@@ -2,10 +2,8 @@
 #include <fmt/core.h>
 
 #include <filesystem>
-#include <iostream>
 
 #include "cli/commands.h"
-#include "cli/runtime.h"
 #include "io/tensor_store.h"
 #include "model/config.h"
 #include "tokenizer/tokenizer.h"

@@ -60,7 +60,7 @@ PerplexityResult perplexity(model::CausalLM& model, const std::vector<int32_t>& 
     auto hidden = model->hidden_states(tokens.to(device), padded ? mask.to(device) : torch::Tensor());  // (B,L,C)
     auto selected = scored.to(device);
     auto h = hidden.index({selected});                                                  // (N,C)
-    auto logits = torch::matmul(h, model->output_weight().t()).to(torch::kFloat);      // (N,V)
+    auto logits = model->project(h).to(torch::kFloat);                                 // (N,V)
     auto nll = torch::nn::functional::cross_entropy(
         logits, targets.to(device).index({selected}),
         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));

@@ -20,13 +20,14 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
   torch::NoGradGuard no_grad;
   const auto device = model->output_weight().device();
   const auto dtype = model->output_weight().scalar_type();
-  auto tokens = torch::zeros({batch, longest}, torch::kLong);  // (B,T) left-padded
-  auto mask = torch::zeros({batch, longest}, torch::kLong);
+  std::vector<int64_t> token_buffer(batch * longest, 0), mask_buffer(batch * longest, 0);  // left-padded
   for (int64_t b = 0; b < batch; ++b) {
-    const int64_t n = static_cast<int64_t>(prompts[b].size()), pad = longest - n;
-    for (int64_t i = 0; i < n; ++i) tokens[b][pad + i] = prompts[b][i];
-    mask[b].narrow(0, pad, n).fill_(1);
+    const int64_t pad = longest - static_cast<int64_t>(prompts[b].size());
+    std::copy(prompts[b].begin(), prompts[b].end(), token_buffer.begin() + b * longest + pad);
+    std::fill(mask_buffer.begin() + b * longest + pad, mask_buffer.begin() + (b + 1) * longest, 1);
   }
+  auto tokens = torch::tensor(token_buffer).view({batch, longest}).to(device);  // (B,T)
+  auto mask = torch::tensor(mask_buffer).view({batch, longest}).to(device);
 
   KVCache cache(model->config(), batch, longest + options.max_new_tokens, dtype, device);
   std::vector<Sampler> samplers;
@@ -36,9 +37,11 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
     samplers.emplace_back(s);
   }
   std::vector<bool> finished(batch, false);
-  auto logits = model->forward(tokens.to(device), mask.to(device), &cache);  // (B,T,V)
+  // The prefill needs the logits of the last prompt position only.
+  auto hidden = model->hidden_states(tokens, mask, &cache);             // (B,T,C)
+  auto logits = model->project(hidden.narrow(1, longest - 1, 1));      // (B,1,V)
   for (int64_t step = 0; step < options.max_new_tokens; ++step) {
-    auto last = logits.select(1, logits.size(1) - 1).to(torch::kCPU, torch::kFloat).contiguous();  // (B,V)
+    auto last = logits.select(1, 0).to(torch::kCPU, torch::kFloat).contiguous();  // (B,V)
     auto next = torch::zeros({batch, 1}, torch::kLong);
     auto next_mask = torch::zeros({batch, 1}, torch::kLong);
     for (int64_t b = 0; b < batch; ++b) {

@@ -238,7 +238,11 @@ torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const tor
 
 torch::Tensor CausalLMImpl::forward(const torch::Tensor& tokens, const torch::Tensor& attention_mask,
                                     KVCache* cache) {
-  return torch::matmul(hidden_states(tokens, attention_mask, cache), output_weight().t());  // (B,T,V)
+  return project(hidden_states(tokens, attention_mask, cache));  // (B,T,V)
+}
+
+torch::Tensor CausalLMImpl::project(const torch::Tensor& hidden) const {
+  return torch::matmul(hidden, output_weight().t());
 }
 
 void initialize_parameters(CausalLM& model, uint64_t seed, double std) {

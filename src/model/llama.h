@@ -85,6 +85,8 @@ class CausalLMImpl : public torch::nn::Module {
   torch::Tensor hidden_states(const torch::Tensor& tokens, const torch::Tensor& attention_mask = {},
                               KVCache* cache = nullptr);
   torch::Tensor output_weight() const;  // (V,C): lm_head, or the embeddings when tied
+  // Logits (...,V) of hidden states (...,C): callers that need a few positions project only those.
+  torch::Tensor project(const torch::Tensor& hidden) const;
 
   const ModelConfig& config() const { return config_; }
 

@@ -45,8 +45,7 @@ Trainer::Trainer(model::CausalLM model, TrainerOptions options, LossFunction los
   optimizer_ = std::make_unique<torch::optim::AdamW>(model_->parameters(), adamw);
 }
 
-double Trainer::train_step(const TokenBlocks& train) {
-  const double lr = schedule_.lr_at(step_);
+double Trainer::train_step(const TokenBlocks& train, double lr) {
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
   // Gradients are dropped, not zeroed: backward then writes them fresh, with no fill pass.
   for (auto& p : model_->parameters()) p.mutable_grad() = torch::Tensor();
@@ -103,7 +102,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
       return TrainStatus::interrupted;
     }
     const double lr = schedule_.lr_at(step_);
-    window_loss += train_step(train);
+    window_loss += train_step(train, lr);
     ++window_steps;
     if (progress) progress->advance(1);
 

@@ -56,7 +56,7 @@ class Trainer {
   std::filesystem::path checkpoint_path() const { return options_.run_dir / "checkpoint.pt"; }
 
  private:
-  double train_step(const TokenBlocks& train);  // returns the step's mean loss
+  double train_step(const TokenBlocks& train, double lr);  // returns the step's mean loss
   void save_checkpoint();
   void load_checkpoint();
   void append_metrics(const nlohmann::json& record);
