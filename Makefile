@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential cmake pkg-config git \
   libtorch-dev libopenblas0-openmp \
   libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev \
-  nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev \
+  nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3-torch python3-numpy python3-sentencepiece \
   wordnet-base

@@ -8,6 +8,7 @@ void register_commands(CLI::App& app) {
   register_generate(app);
   register_perplexity(app);
   register_pretrain(app);
+  register_tokenizer(app);
 }
 
 }  // namespace lethe::cli

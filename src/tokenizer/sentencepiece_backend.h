@@ -6,6 +6,7 @@
 // protobuf functions and the process crashes before main(). Loaded with RTLD_LOCAL |
 // RTLD_DEEPBIND, libsentencepiece binds to its own copy and stays out of torch's way; calls go
 // through this interface's vtable, so no symbol crosses over.
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ class SentencePieceBackend {
   virtual int bos_id() const = 0;  // -1: none
   virtual int eos_id() const = 0;
   virtual int pad_id() const = 0;
+
+  // Trains a model with spm_train's flags (name -> value) and puts it, serialized, in *model. It
+  // needs no loaded model: training is here only because libsentencepiece must stay in the module.
+  virtual std::string train(const std::map<std::string, std::string>& flags, std::string* model) const = 0;
 };
 
 // Loads the module (once per process) and makes a backend; throws lethe::Error if the module

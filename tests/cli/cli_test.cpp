@@ -256,3 +256,42 @@ TEST(Cli, SystemReportShowsBlasOnTheRightKernels) {
 
 }  // namespace
 }  // namespace lethe
+
+namespace lethe {
+namespace {
+
+// `lethe tokenizer train` writes a tokenizer directory that `lethe tokenize` reads (BOS 1 first, a
+// user symbol kept whole); a missing input ends in a clear error.
+TEST(Cli, TokenizerTrainThenTokenize) {
+  auto dir = test::scratch_dir();
+  const std::string corpus = (dir / "corpus.txt").string(), out = (dir / "tokenizer").string();
+  std::ofstream text(corpus);
+  const char* words[] = {"the", "old", "wizard", "river", "castle", "green", "stone", "walks", "sings", "and"};
+  for (int i = 0; i < 4000; ++i) text << words[(i * 7 + i / 3) % 10] << ((i % 11 == 10) ? ".\n" : " ");
+  text.close();
+
+  auto help = lethe("tokenizer train --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--vocab-size"), std::string::npos) << help.output;
+  auto trained = lethe("tokenizer train --input " + corpus + " --vocab-size 320 --out " + out +
+                       " --user-symbol '<|user|>'");
+  EXPECT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_TRUE(std::regex_search(trained.output,
+                                std::regex("bpe vocabulary of 320 pieces trained in [0-9.]+ s: .*/tokenizer.model")))
+      << trained.output;
+
+  auto ids = lethe("tokenize " + out + " --ids --text 'the old wizard<|user|>'");
+  EXPECT_EQ(ids.exit_code, 0) << ids.output;
+  EXPECT_TRUE(std::regex_search(ids.output, std::regex("^1( [0-9]+)+ 3\n"))) << ids.output;  // BOS ... <|user|>
+  auto forms = lethe("tokenize " + out + " --text 'the old wizard<|user|>'");
+  EXPECT_NE(forms.output.find("\n3\t<|user|>\n"), std::string::npos) << forms.output;
+
+  auto missing = lethe("tokenizer train --input " + (dir / "missing.txt").string() + " --vocab-size 320 --out " +
+                       (dir / "other").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("lethe: error: " + (dir / "missing.txt").string() + ": cannot read"),
+            std::string::npos) << missing.output;
+}
+
+}  // namespace
+}  // namespace lethe

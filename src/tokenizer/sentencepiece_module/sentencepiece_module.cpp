@@ -1,5 +1,6 @@
 // The loadable module that holds libsentencepiece (see sentencepiece_backend.h for why).
 #include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
 
 #include "tokenizer/sentencepiece_backend.h"
 
@@ -25,6 +26,10 @@ class LibSentencePiece final : public SentencePieceBackend {
   int bos_id() const override { return processor_.bos_id(); }
   int eos_id() const override { return processor_.eos_id(); }
   int pad_id() const override { return processor_.pad_id(); }
+  std::string train(const std::map<std::string, std::string>& flags, std::string* model) const override {
+    std::unordered_map<std::string, std::string> kwargs(flags.begin(), flags.end());
+    return message(sentencepiece::SentencePieceTrainer::Train(kwargs, nullptr, model));
+  }
 
  private:
   static std::string message(const sentencepiece::util::Status& status) {

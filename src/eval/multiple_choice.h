@@ -1,0 +1,34 @@
+#pragma once
+// Multiple-choice accuracy by log-likelihood, as lm-evaluation-harness's `acc` and `acc_norm`:
+// each choice is scored by the summed log-likelihood of its tokens after the context; `acc` picks
+// the highest, `acc_norm` the highest log-likelihood per character of the choice (len() of the
+// Python string: characters, not tokens, so a tokenizer does not change it). Ties go to the
+// first choice, as numpy's argmax.
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace lethe::eval {
+
+struct ChoiceScores {
+  std::vector<double> log_likelihoods;  // one per choice, summed over the choice's tokens
+  std::vector<double> lengths;          // one per choice, > 0: choice_length() of its text
+  std::size_t gold = 0;                 // index of the correct choice
+};
+
+struct MultipleChoiceAccuracy {
+  double acc = 0.0;
+  double acc_norm = 0.0;
+};
+
+// The number of characters (Unicode code points) of UTF-8 text, as Python's len(str).
+std::size_t choice_length(std::string_view choice);
+
+std::size_t predicted_choice(const std::vector<double>& log_likelihoods);
+std::size_t predicted_choice_normalised(const std::vector<double>& log_likelihoods, const std::vector<double>& lengths);
+
+// Fractions of items answered correctly. Throws lethe::Error on no items, or an item with no
+// choices, mismatched sizes, a length <= 0 or a gold index out of range.
+MultipleChoiceAccuracy multiple_choice_accuracy(const std::vector<ChoiceScores>& items);
+
+}  // namespace lethe::eval

@@ -1,0 +1,44 @@
+// Multiple-choice acc and acc_norm as lm-evaluation-harness computes them, on hand-made scores.
+#include "eval/multiple_choice.h"
+
+#include <gtest/gtest.h>
+
+#include "util/error.h"
+
+namespace lethe::eval {
+namespace {
+
+TEST(MultipleChoice, ChoiceLengthCountsCharacters) {
+  EXPECT_EQ(choice_length("abc"), 3u);
+  EXPECT_EQ(choice_length(" Zo\xC3\xAB"), 4u);  // " Zoë": 5 bytes, 4 characters, as Python's len
+  EXPECT_EQ(choice_length("\xE6\x97\xA5\xE6\x9C\xAC"), 2u);  // 日本
+  EXPECT_EQ(choice_length(""), 0u);
+}
+
+TEST(MultipleChoice, PredictionsAreArgmaxWithFirstOnTies) {
+  EXPECT_EQ(predicted_choice({-5, -4, -9}), 1u);
+  EXPECT_EQ(predicted_choice({-3, -3}), 0u);
+  EXPECT_EQ(predicted_choice_normalised({-5, -4, -9}, {5, 2, 10}), 2u);  // -1, -2, -0.9
+}
+
+TEST(MultipleChoice, AccuracyAndLengthNormalisedAccuracy) {
+  std::vector<ChoiceScores> items = {
+      {{-5, -4, -9}, {5, 2, 10}, 2},  // acc picks 1 (wrong); per character -1, -2, -0.9 picks 2 (right)
+      {{-3, -3}, {3, 3}, 0},          // ties: both pick 0 (right)
+      {{-2, -8}, {1, 16}, 1},         // acc picks 0 (wrong); per character -2, -0.5 picks 1 (right)
+  };
+  MultipleChoiceAccuracy accuracy = multiple_choice_accuracy(items);
+  EXPECT_DOUBLE_EQ(accuracy.acc, 1.0 / 3);
+  EXPECT_DOUBLE_EQ(accuracy.acc_norm, 1.0);
+}
+
+TEST(MultipleChoice, RejectsMalformedItems) {
+  EXPECT_THROW(multiple_choice_accuracy({}), Error);
+  EXPECT_THROW(multiple_choice_accuracy({{{}, {}, 0}}), Error);
+  EXPECT_THROW(multiple_choice_accuracy({{{-1, -2}, {1}, 0}}), Error);
+  EXPECT_THROW(multiple_choice_accuracy({{{-1, -2}, {1, 0}, 0}}), Error);
+  EXPECT_THROW(multiple_choice_accuracy({{{-1, -2}, {1, 1}, 2}}), Error);
+}
+
+}  // namespace
+}  // namespace lethe::eval
