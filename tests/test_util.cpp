@@ -9,9 +9,12 @@
 namespace lethe::test {
 
 std::filesystem::path scratch_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(LETHE_BINARY_DIR) / "test-scratch" /
-                              (std::string(info->test_suite_name()) + "." + info->name());
+  const auto& unit = *::testing::UnitTest::GetInstance();
+  // Outside a test (a suite's shared set-up) the folder is named after the running suite.
+  std::string name = unit.current_test_info()
+                         ? std::string(unit.current_test_info()->test_suite_name()) + "." + unit.current_test_info()->name()
+                         : std::string(unit.current_test_suite()->name()) + ".shared";
+  std::filesystem::path dir = std::filesystem::path(LETHE_BINARY_DIR) / "test-scratch" / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

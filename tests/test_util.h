@@ -5,7 +5,7 @@
 
 namespace lethe::test {
 
-// A fresh, empty folder under the build tree, named after the running test.
+// A fresh, empty folder under the build tree, named after the running test (or suite).
 std::filesystem::path scratch_dir();
 
 struct CommandResult {

@@ -8,6 +8,8 @@ void register_commands(CLI::App& app) {
   register_generate(app);
   register_perplexity(app);
   register_pretrain(app);
+  register_world(app);
+  register_eval(app);
   register_tokenizer(app);
 }
 

@@ -12,6 +12,8 @@ void register_tokenize(CLI::App& app);
 void register_generate(CLI::App& app);
 void register_perplexity(CLI::App& app);
 void register_pretrain(CLI::App& app);
+void register_world(CLI::App& app);
+void register_eval(CLI::App& app);
 void register_tokenizer(CLI::App& app);
 
 }  // namespace lethe::cli
