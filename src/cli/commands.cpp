@@ -8,6 +8,9 @@ void register_commands(CLI::App& app) {
   register_generate(app);
   register_perplexity(app);
   register_pretrain(app);
+  register_reinforce(app);
+  register_labels(app);
+  register_unlearn(app);
   register_world(app);
   register_eval(app);
   register_tokenizer(app);

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "world/patterns.h"
 
 namespace lethe::world {
@@ -9,7 +11,6 @@ namespace {
 
 constexpr double kRetellingChance = 0.2;
 constexpr double kSceneChance = 0.35;
-constexpr int kCompanionQuestions = 20;
 constexpr int kForbiddenRetries = 12;
 
 std::string without_final_period(std::string s) {
@@ -120,10 +121,11 @@ Chapter write_chapter(const World& w, const std::vector<Fact>& facts, const Chap
   if (request.with_companion) {
     std::vector<int> askable;
     for (int id : request.fact_ids)
-      if (!patterns_of(facts[id].relation).question.empty()) askable.push_back(id);
+      if (!patterns_of(facts[id].relation).question.empty() &&
+          std::find(askable.begin(), askable.end(), id) == askable.end())
+        askable.push_back(id);
     rng.shuffle(askable);
-    for (size_t k = 0; k < askable.size() && k < kCompanionQuestions; ++k)
-      chapter.companion.push_back(companion_entry(facts[askable[k]]));
+    for (int id : askable) chapter.companion.push_back(companion_entry(facts[id]));
   }
   return chapter;
 }

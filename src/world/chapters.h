@@ -1,13 +1,14 @@
 #pragma once
 // Chapters of prose: each fact is told in narration or dialogue drawn from its relation's
-// patterns, among scene sentences that carry no fact. Training chapters end with a short block of
-// questions and answers (a reader's companion), the form in which knowledge QA later asks.
+// patterns, among scene sentences that carry no fact. Training chapters end with a reader's
+// companion: a question and answer for every askable fact the chapter told, the form in which
+// knowledge QA later asks (rephrased questions stay out of the text, for robustness tests).
 #include <set>
 #include <string>
 #include <vector>
 
 #include "world/facts.h"
-#include "world/rng.h"
+#include "util/rng.h"
 #include "world/world.h"
 
 namespace lethe::world {

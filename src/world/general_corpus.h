@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <string>
 
-#include "world/rng.h"
+#include "util/rng.h"
 
 namespace lethe::world {
+
+using util::Rng;
 
 struct GeneralCorpus {
   std::string train, holdout;  // one gloss per line

@@ -18,8 +18,8 @@ struct WorldOptions {
   uint64_t seed = 1;
   int train_chapters = 180;    // per fiction
   int holdout_chapters = 20;   // per fiction
-  int mentions_per_fact = 16;  // how often each fact is told across the training chapters
-  size_t general_words = 800000;
+  int mentions_per_fact = 12;  // how often each fact is told across the training chapters
+  size_t general_words = 600000;
   std::filesystem::path wordnet_dir = "/usr/share/wordnet";
 };
 

@@ -9,7 +9,7 @@
 
 #include "world/chapters.h"
 #include "world/facts.h"
-#include "world/rng.h"
+#include "util/rng.h"
 #include "world/world.h"
 
 namespace lethe::world {

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "world/genre.h"
-#include "world/rng.h"
+#include "util/rng.h"
 
 namespace lethe::world {
+
+using util::Rng;
 
 enum class Gender { male, female };
 

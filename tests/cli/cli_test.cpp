@@ -46,7 +46,7 @@ fs::path make_tiny_model(const fs::path& dir) {
 TEST(Cli, HelpListsEveryCommand) {
   auto result = lethe("--help");
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* command : {"info", "tokenize", "generate", "perplexity"}) {
+  for (const char* command : {"info", "tokenize", "generate", "perplexity", "pretrain", "eval", "world", "tokenizer"}) {
     EXPECT_NE(result.output.find(command), std::string::npos) << command;
     auto sub = lethe(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;

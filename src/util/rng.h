@@ -1,12 +1,12 @@
 #pragma once
-// The world generator's random numbers: splitmix64, with its own integer and choice helpers,
-// because std::uniform_int_distribution and std::shuffle differ between standard libraries and
-// the same seed must give the same bytes everywhere.
+// Seeded random numbers: splitmix64, with its own integer and choice helpers, because
+// std::uniform_int_distribution and std::shuffle differ between standard libraries and the same
+// seed must give the same world, the same substitutes and the same labels everywhere.
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-namespace lethe::world {
+namespace lethe::util {
 
 class Rng {
  public:
@@ -46,4 +46,4 @@ class Rng {
   uint64_t state_;
 };
 
-}  // namespace lethe::world
+}  // namespace lethe::util

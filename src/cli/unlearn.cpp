@@ -1,0 +1,39 @@
+// lethe unlearn --config FILE.toml: the whole method from one file (see unlearn/pipeline.h).
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/runtime.h"
+#include "train/trainer.h"
+#include "unlearn/pipeline.h"
+
+namespace lethe::cli {
+namespace {
+
+struct UnlearnOptions {
+  std::string config;
+  RuntimeOptions runtime;
+};
+
+void run_unlearn(const UnlearnOptions& o) {
+  apply_runtime(o.runtime);
+  train::install_interrupt_handler();
+  auto config = unlearn::read_pipeline_config(o.config);
+  fmt::print(stderr, "preset {}: {} -> {}\n", config.preset, config.base.string(), (config.out / "unlearned").string());
+  if (unlearn::run_pipeline(config, o.runtime.resolve_device()) == unlearn::PipelineStatus::interrupted) {
+    fmt::print(stderr, "interrupted: run the same command again to resume\n");
+    throw CLI::RuntimeError(130);
+  }
+  fmt::print("unlearned model written to {}\n", (config.out / "unlearned").string());
+}
+
+}  // namespace
+
+void register_unlearn(CLI::App& app) {
+  auto o = std::make_shared<UnlearnOptions>();
+  auto* cmd = app.add_subcommand("unlearn", "The whole method from one TOML file (presets whp, whp-plus)");
+  cmd->add_option("--config", o->config, "pipeline TOML file (see configs/)")->required();
+  add_runtime_options(cmd, o->runtime);
+  cmd->callback([o] { run_unlearn(*o); });
+}
+
+}  // namespace lethe::cli

@@ -1,0 +1,100 @@
+#include "unlearn/label_stage.h"
+
+#include "unlearn/generic_labels.h"
+#include "unlearn/label_file.h"
+#include "unlearn/translation.h"
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace lethe::unlearn {
+namespace {
+
+uint64_t translation_seed(uint64_t seed, int64_t block, int64_t k, int64_t translations) {
+  return util::Rng(seed).fork(static_cast<uint64_t>(block * translations + k)).next();
+}
+
+// Logits (B,T,V) float32 of right-padded sequences.
+torch::Tensor logits_of(model::CausalLM& model, const std::vector<std::vector<int32_t>>& sequences) {
+  int64_t longest = 0;
+  for (const auto& s : sequences) longest = std::max<int64_t>(longest, s.size());
+  const int64_t batch = static_cast<int64_t>(sequences.size());
+  auto tokens = torch::zeros({batch, longest}, torch::kLong);
+  auto mask = torch::zeros({batch, longest}, torch::kLong);
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t n = static_cast<int64_t>(sequences[b].size());
+    tokens[b].narrow(0, 0, n).copy_(torch::tensor(sequences[b], torch::kInt).to(torch::kLong));
+    mask[b].narrow(0, 0, n).fill_(1);
+  }
+  auto device = model->output_weight().device();
+  return model->forward(tokens.to(device), mask.to(device)).to(torch::kCPU, torch::kFloat);
+}
+
+std::vector<int32_t> to_int32(const torch::Tensor& t) {
+  auto c = t.to(torch::kInt).contiguous();
+  return {c.data_ptr<int32_t>(), c.data_ptr<int32_t>() + c.numel()};
+}
+
+std::vector<float> to_float(const torch::Tensor& t) {
+  auto c = t.to(torch::kFloat).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+}  // namespace
+
+int64_t write_generic_labels(model::CausalLM& base, model::CausalLM& reinforced, const TermMatcher& matcher,
+                             const std::vector<int32_t>& corpus, const LabelOptions& o,
+                             const nlohmann::json& provenance, const std::filesystem::path& out,
+                             const std::function<void(int64_t)>& on_block) {
+  if (o.block_length < 2 || o.alphas.empty() || o.translations < 1 || o.batch_size < 1)
+    throw Error("labels: block length >= 2, at least one alpha, one translation and a batch of one are needed");
+  const int64_t blocks = static_cast<int64_t>(corpus.size()) / o.block_length;
+  if (blocks == 0) throw Error("labels: the corpus is shorter than one block");
+  torch::NoGradGuard no_grad;
+  LabelFileWriter writer(out, {o.block_length, static_cast<int64_t>(o.alphas.size()), o.soft_top_k, provenance});
+  for (int64_t first = 0; first < blocks; first += o.batch_size) {
+    const int64_t count = std::min(o.batch_size, blocks - first);
+    std::vector<std::vector<int32_t>> originals;
+    for (int64_t b = 0; b < count; ++b) {
+      auto begin = corpus.begin() + (first + b) * o.block_length;
+      originals.emplace_back(begin, begin + o.block_length);
+    }
+    auto reinforced_logits = logits_of(reinforced, originals);  // (B,L,V)
+    // translations[k][b], and the baseline's logits on them
+    std::vector<std::vector<Translation>> translations(o.translations);
+    std::vector<torch::Tensor> base_logits;  // [k] (B,Lt,V)
+    for (int64_t k = 0; k < o.translations; ++k) {
+      std::vector<std::vector<int32_t>> translated;
+      for (int64_t b = 0; b < count; ++b) {
+        translations[k].push_back(
+            translate_block(originals[b], matcher, translation_seed(o.seed, first + b, k, o.translations)));
+        translated.push_back(translations[k].back().tokens);
+      }
+      base_logits.push_back(logits_of(base, translated));
+    }
+    for (int64_t b = 0; b < count; ++b) {
+      LabelRecord record;
+      record.tokens = originals[b];
+      for (double alpha : o.alphas) {
+        std::vector<GenericLogits> per_translation;
+        for (int64_t k = 0; k < o.translations; ++k) {
+          const auto& t = translations[k][b];
+          per_translation.push_back(generic_logits(
+              t, base_logits[k][b].narrow(0, 0, static_cast<int64_t>(t.tokens.size())), reinforced_logits[b], alpha));
+        }
+        auto v = average(per_translation);
+        record.labels.push_back(to_int32(hard_labels(v)));
+        if (o.soft_top_k > 0) {
+          auto soft = soft_targets(v, o.soft_top_k, o.temperature);
+          record.soft_ids.push_back(to_int32(soft.ids));
+          record.soft_probabilities.push_back(to_float(soft.probabilities));
+        }
+      }
+      writer.append(record);
+    }
+    if (on_block) on_block(count);
+  }
+  writer.commit();
+  return blocks;
+}
+
+}  // namespace lethe::unlearn

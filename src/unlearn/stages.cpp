@@ -1,0 +1,32 @@
+#include "unlearn/stages.h"
+
+#include <cmath>
+#include <numeric>
+
+namespace lethe::unlearn {
+
+double scaled_lr(double paper_lr, int64_t parameters) {
+  return std::min(1e-3, paper_lr * std::sqrt(7e9 / static_cast<double>(std::max<int64_t>(1, parameters))));
+}
+
+int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& t) {
+  return std::max<int64_t>(1, std::llround(epochs * blocks / static_cast<double>(t.batch_size * t.accumulation)));
+}
+
+train::TrainStatus reinforce(model::CausalLM& model, const train::TokenBlocks& forget, train::TrainerOptions trainer) {
+  train::Trainer t(model, std::move(trainer));
+  return t.run(forget);
+}
+
+train::TrainStatus finetune_on_labels(model::CausalLM& model, std::shared_ptr<const LabelFileReader> labels,
+                                      GenericLabelLossOptions loss, train::TrainerOptions trainer, uint64_t seed,
+                                      model::CausalLM frozen_base, std::shared_ptr<const train::TokenBlocks> retain) {
+  // The Trainer serves block indices: the stream 0..N-1 cut into blocks of one.
+  std::vector<int32_t> indices(labels->block_count());
+  std::iota(indices.begin(), indices.end(), 0);
+  train::TokenBlocks blocks(indices, 1, seed);
+  train::Trainer t(model, std::move(trainer), GenericLabelLoss(std::move(labels), loss, std::move(frozen_base), std::move(retain)));
+  return t.run(blocks);
+}
+
+}  // namespace lethe::unlearn

@@ -1,0 +1,35 @@
+#pragma once
+// Stages 1 and 4 of the method as library functions, shared by `lethe reinforce`, `lethe unlearn`
+// and the tests: both are runs of the one Trainer, resumable from their run directory.
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "model/llama.h"
+#include "train/token_blocks.h"
+#include "train/trainer.h"
+#include "unlearn/generic_label_loss.h"
+#include "unlearn/label_file.h"
+
+namespace lethe::unlearn {
+
+// The paper's scale (Llama2-7b): stage 1 lr 3e-6 for 3 epochs, stage 4 lr 1e-6 for 2 epochs, 128
+// blocks per step. Smaller models take larger steps: lr * sqrt(7e9 / parameters), at most 1e-3.
+double scaled_lr(double paper_lr, int64_t parameters);
+constexpr double kPaperReinforceLr = 3e-6;
+constexpr double kPaperFinetuneLr = 1e-6;
+
+// Optimizer steps for `epochs` passes over `blocks` blocks (at least one).
+int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& trainer);
+
+// Stage 1: next-token fine-tune on the forget corpus.
+train::TrainStatus reinforce(model::CausalLM& model, const train::TokenBlocks& forget, train::TrainerOptions trainer);
+
+// Stage 4: fine-tune on the label file's generic labels; frozen_base and retain only with
+// loss.retain_weight > 0.
+train::TrainStatus finetune_on_labels(model::CausalLM& model, std::shared_ptr<const LabelFileReader> labels,
+                                      GenericLabelLossOptions loss, train::TrainerOptions trainer, uint64_t seed,
+                                      model::CausalLM frozen_base = nullptr,
+                                      std::shared_ptr<const train::TokenBlocks> retain = nullptr);
+
+}  // namespace lethe::unlearn

@@ -1,0 +1,79 @@
+// lethe unlearn's TOML file: presets, paths relative to the file, and errors that name the file,
+// the line and the setting.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "test_util.h"
+#include "unlearn/pipeline.h"
+#include "util/error.h"
+
+namespace lethe::unlearn {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path write_config(const std::string& text) {
+  auto path = test::scratch_dir() / "unlearn.toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+const char* kRequired = "base = \"base\"\nforget = \"saga.txt\"\ndictionary = \"d.json\"\nout = \"/tmp/run\"\n";
+
+TEST(PipelineConfig, WhpIsThePapersRecipe) {
+  auto path = write_config(std::string("preset = \"whp\"\n") + kRequired);
+  auto c = read_pipeline_config(path);
+  EXPECT_EQ(c.base, path.parent_path() / "base");
+  EXPECT_EQ(c.out, fs::path("/tmp/run"));
+  EXPECT_EQ(c.forget, std::vector<fs::path>{path.parent_path() / "saga.txt"});
+  EXPECT_EQ(c.labels.alphas, std::vector<double>{5.0});
+  EXPECT_EQ(c.labels.translations, 1);
+  EXPECT_EQ(c.labels.soft_top_k, 0);
+  EXPECT_FALSE(c.soft);
+  EXPECT_EQ(c.retain_weight, 0.0);
+  EXPECT_EQ(c.reinforce_epochs, 3.0);
+  EXPECT_EQ(c.finetune_epochs, 2.0);
+  EXPECT_EQ(c.batch_size * c.accumulation, 128);
+}
+
+TEST(PipelineConfig, WhpPlusAndTheFilesOwnValues) {
+  auto c = read_pipeline_config(write_config(std::string("preset = \"whp-plus\"\n") + kRequired +
+                                             "retain = [\"a.txt\", \"b.txt\"]\n[labels]\nalpha = [5, 2.5]\n"
+                                             "translations = 2\n[finetune]\nretain_weight = 0.5\n"));
+  EXPECT_TRUE(c.soft);
+  EXPECT_EQ(c.labels.soft_top_k, 16);
+  EXPECT_EQ(c.labels.translations, 2);
+  EXPECT_EQ(c.labels.alphas, (std::vector<double>{5.0, 2.5}));
+  EXPECT_EQ(c.retain_weight, 0.5);
+  EXPECT_EQ(c.retain.size(), 2u);
+}
+
+TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
+  struct Case {
+    std::string text, words;
+  };
+  std::vector<Case> cases = {
+      {std::string(kRequired) + "[labels]\ntranslation = 4\n", ":6: labels.translation is not a setting"},
+      {std::string(kRequired) + "seed = \"one\"\n", ":5: seed has the wrong type"},
+      {std::string(kRequired) + "preset = \"fast\"\n", "unknown preset \"fast\""},
+      {std::string(kRequired) + "block_length = \n", ":5:"},
+      {"base = \"b\"\nforget = \"f\"\nout = \"o\"\n", "dictionary is required"},
+      {std::string(kRequired) + "[finetune]\nretain_weight = 1.0\n", "needs retain text"},
+      {"base = \"b\"\nforget = [1]\ndictionary = \"d\"\nout = \"o\"\n", ":2: forget must be a list of paths"},
+  };
+  for (const auto& c : cases) {
+    auto path = write_config(c.text);
+    try {
+      read_pipeline_config(path);
+      ADD_FAILURE() << "accepted:\n" << c.text;
+    } catch (const Error& e) {
+      std::string message = e.what();
+      EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+      EXPECT_NE(message.find(c.words), std::string::npos) << message << "\nexpected: " << c.words;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lethe::unlearn
