@@ -13,7 +13,7 @@ APT_PACKAGES := build-essential cmake pkg-config git \
   python3-torch python3-numpy python3-sentencepiece \
   wordnet-base
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo demo-models bench clean
 
 all: build
 
@@ -38,6 +38,10 @@ test: build
 # A short tour on a tiny model (random weights until the demo world ships trained ones).
 demo: build
 	@bash scripts/demo.sh $(BUILD)
+
+# Retrains the shipped models from nothing (about an hour each on 2 cores): see the script.
+demo-models: build
+	@bash scripts/demo_models.sh $(BUILD)
 
 bench: build
 	$(BUILD)/bench/lethe_bench_train_step

@@ -1,36 +1,40 @@
 #!/usr/bin/env bash
-# The demo until the demo world lands: a tiny Llama model with random weights and a SentencePiece
-# vocabulary trained on WordNet glosses, run through lethe's commands. The text it generates is
-# noise (the weights are random); the point is the machinery: loading, tokenizing, generating,
-# scoring, and the machine's BLAS check.
+# make demo: the demo world and the two models that ship with lethe.
+#   1. generate the world (a saga to forget, a world to keep, general English, ground truth);
+#   2. ask both shipped models about the saga: demo-base read it, demo-oracle never did;
+#   3. evaluate both side by side (knowledge QA on the saga and the retain world, perplexity).
+# The unlearning pipeline will run between 2 and 3 and add a third column: the unlearned model.
 set -euo pipefail
 build=${1:-build}
 lethe="$build/lethe"
-work="$build/demo"
-mkdir -p "$work/model"
+world="$build/world"
+mkdir -p "$build/demo"
 
-# WordNet glosses: the text after "| " on each line of data.noun.
-if [ ! -f "$work/glosses.txt" ]; then
-  awk -F'[|] ' 'NF > 1 && n < 20000 { print $2; n++ }' /usr/share/wordnet/data.noun > "$work/glosses.txt"
-fi
-if [ ! -f "$work/model/tokenizer.model" ]; then
-  spm_train --input="$work/glosses.txt" --model_prefix="$work/model/tokenizer" --vocab_size=2000 \
-    --model_type=bpe --byte_fallback=true --minloglevel=2 >/dev/null
-fi
-cat > "$work/model/config.json" <<JSON
-{"model_type": "llama", "vocab_size": 2000, "hidden_size": 128, "intermediate_size": 352,
- "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 2,
- "max_position_embeddings": 512, "rms_norm_eps": 1e-5, "tie_word_embeddings": true,
- "bos_token_id": 1, "eos_token_id": 2}
-JSON
-/usr/bin/python3 tests/reference/llama_reference.py make "$work/model" 7 F32
-rm -f "$work/model/inputs.safetensors"
-head -n 300 "$work/glosses.txt" > "$work/sample.txt"
-
-set -x
 "$lethe" info --system
-"$lethe" info "$work/model"
-"$lethe" tokenize "$work/model" --text "A saga of wizards, 1234 words, and façades."
-"$lethe" generate "$work/model" --prompt "the river" --max-tokens 24
-"$lethe" generate "$work/model" --prompt "a small" --prompt "the old wizard" --max-tokens 16 --temperature 0.8 --top-p 0.9 --seed 1
-"$lethe" perplexity "$work/model" "$work/sample.txt" --context 256 --stride 128
+"$lethe" world generate --seed 1 --out "$world"
+
+echo; echo "== the start of the saga's first chapter"
+head -n 3 "$world/saga/train.txt" | fold -s -w 100
+
+if [ ! -f models/demo-base/model.safetensors ] || [ ! -f models/demo-oracle/model.safetensors ]; then
+  echo; echo "The demo models are not in models/ yet: make demo-models trains them (about 80 minutes on 2 cores)."
+  exit 0
+fi
+
+question=$(head -n 1 "$world/suite/forget_qa.jsonl" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["question"])')
+retain_if [ ! -f models/demo-base/model.safetensors ] || [ ! -f models/demo-oracle/model.safetensors ]; then
+  echo; echo "The demo models are not in models/ yet: make demo-models trains them (about 80 minutes on 2 cores)."
+  exit 0
+fi
+
+question=$(head -n 1 "$world/suite/retain_qa.jsonl" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["question"])')
+for model in demo-base demo-oracle; do
+  echo; echo "== $model"
+  "$lethe" generate "models/$model" -n 12 --prompt "Question: $question"$'\n'"Answer:" \
+    --prompt "Question: $retain_question"$'\n'"Answer:"
+done
+
+echo; echo "== evaluation (200 questions per set; lethe eval --help for more)"
+"$lethe" eval --models base=models/demo-base,oracle=models/demo-oracle --suite "$world/suite" --limit 200 \
+  --text general="$world/general/holdout.txt" --text saga="$world/saga/holdout.txt" \
+  --text retain="$world/retain/holdout.txt" --out "$build/demo/report.json"
