@@ -52,7 +52,7 @@ void register_reinforce(CLI::App& app) {
   auto o = std::make_shared<ReinforceOptions>();
   o->trainer.batch_size = 8;
   o->trainer.accumulation = 16;  // 128 blocks per step, as the paper
-  o->trainer.lr = 0;             // 0: scaled from the paper's
+  o->trainer.lr = 0;
   o->trainer.weight_decay = 0.0;
   o->trainer.min_lr_ratio = 1.0;  // constant after warmup
   auto* cmd = app.add_subcommand("reinforce", "Stage 1: fine-tune the baseline on the forget corpus (the reinforced model)");
@@ -65,6 +65,7 @@ void register_reinforce(CLI::App& app) {
   cmd->add_option("--save-dtype", o->save_dtype, "dtype of the written weights")->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the data order")->capture_default_str();
   add_trainer_options(cmd, o->trainer, /*with_steps=*/false);
+  cmd->get_option("--lr")->description("peak learning rate (0: the paper's, scaled to the model's size)");
   add_runtime_options(cmd, o->runtime);
   cmd->callback([o] { run_reinforce(*o); });
 }

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include <optional>
 #include <set>
 
 #include "io/file.h"
@@ -53,38 +54,13 @@ class TableReader {
     if (!text.empty()) out = resolve(text);
   }
   void paths(const char* key, std::vector<fs::path>& out) {
-    known_.insert(key);
-    const toml::node* node = table_.get(key);
-    if (!node) return;
-    out.clear();
-    if (auto text = node->value<std::string>()) {
-      out.push_back(resolve(*text));
-    } else if (const auto* array = node->as_array()) {
-      for (const auto& element : *array) {
-        auto item = element.value<std::string>();
-        if (!item) fail(element, key, "must be a list of paths");
-        out.push_back(resolve(*item));
-      }
-    } else {
-      fail(*node, key, "must be a path or a list of paths");
+    if (auto texts = one_or_list<std::string>(key, "path")) {
+      out.clear();
+      for (const auto& text : *texts) out.push_back(resolve(text));
     }
   }
   void numbers(const char* key, std::vector<double>& out) {
-    known_.insert(key);
-    const toml::node* node = table_.get(key);
-    if (!node) return;
-    out.clear();
-    if (auto x = node->value<double>()) {
-      out.push_back(*x);
-    } else if (const auto* array = node->as_array()) {
-      for (const auto& element : *array) {
-        auto item = element.value<double>();
-        if (!item) fail(element, key, "must be a list of numbers");
-        out.push_back(*item);
-      }
-    } else {
-      fail(*node, key, "must be a number or a list of numbers");
-    }
+    if (auto values = one_or_list<double>(key, "number")) out = *values;
   }
   TableReader section(const char* key) {
     known_.insert(key);
@@ -99,6 +75,23 @@ class TableReader {
   }
 
  private:
+  // A value or a list of values of type T; nothing when the key is absent.
+  template <typename T>
+  std::optional<std::vector<T>> one_or_list(const char* key, const std::string& what) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return std::nullopt;
+    if (auto single = node->value<T>()) return std::vector<T>{*single};
+    const auto* array = node->as_array();
+    if (!array) fail(*node, key, "must be a " + what + " or a list of " + what + "s");
+    std::vector<T> out;
+    for (const auto& element : *array) {
+      auto item = element.value<T>();
+      if (!item) fail(element, key, "must be a list of " + what + "s");
+      out.push_back(*item);
+    }
+    return out;
+  }
   fs::path resolve(const std::string& text) const {
     fs::path p(text);
     return p.is_absolute() ? p : file_.parent_path() / p;
