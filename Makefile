@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake pkg-config git \
   nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3-torch python3-numpy python3-sentencepiece \
-  wordnet-base
+  wordnet-base chromium
 
 .PHONY: all deps build test demo demo-models bench clean
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# make demo: the demo world and the two models that ship with lethe.
+# make demo: the whole job of lethe on the demo world, on any laptop.
 #   1. generate the world (a saga to forget, a world to keep, general English, ground truth);
-#   2. ask both shipped models about the saga: demo-base read it, demo-oracle never did;
-#   3. evaluate both side by side (knowledge QA on the saga and the retain world, perplexity).
-# The unlearning pipeline will run between 2 and 3 and add a third column: the unlearned model.
+#   2. ask the shipped models about the saga: demo-base read it, demo-oracle never did;
+#   3. unlearn the saga from demo-base with the paper's method (configs/whp.toml);
+#   4. evaluate base, unlearned and oracle side by side: build/demo/report.{json,md,html}.
+# A stage already done with the same inputs is kept, so a second run goes straight to the report.
 set -euo pipefail
 build=${1:-build}
 lethe="$build/lethe"
@@ -17,24 +18,28 @@ echo; echo "== the start of the saga's first chapter"
 head -n 3 "$world/saga/train.txt" | fold -s -w 100
 
 if [ ! -f models/demo-base/model.safetensors ] || [ ! -f models/demo-oracle/model.safetensors ]; then
-  echo; echo "The demo models are not in models/ yet: make demo-models trains them (about 80 minutes on 2 cores)."
-  exit 0
+  echo; echo "The demo models are not in models/: make demo-models trains them (about 80 minutes on 2 cores)."
+  exit 1
 fi
 
-question=$(head -n 1 "$world/suite/forget_qa.jsonl" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["question"])')
-retain_if [ ! -f models/demo-base/model.safetensors ] || [ ! -f models/demo-oracle/model.safetensors ]; then
-  echo; echo "The demo models are not in models/ yet: make demo-models trains them (about 80 minutes on 2 cores)."
-  exit 0
-fi
-
-question=$(head -n 1 "$world/suite/retain_qa.jsonl" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["question"])')
-for model in demo-base demo-oracle; do
-  echo; echo "== $model"
-  "$lethe" generate "models/$model" -n 12 --prompt "Question: $question"$'\n'"Answer:" \
+first_question() { head -n 1 "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["question"])'; }
+saga_question=$(first_question "$world/suite/forget_qa.jsonl")
+retain_question=$(first_question "$world/suite/retain_qa.jsonl")
+ask() {
+  echo; echo "== $1"
+  "$lethe" generate "$1" -n 12 --prompt "Question: $saga_question"$'\n'"Answer:" \
     --prompt "Question: $retain_question"$'\n'"Answer:"
-done
+}
+ask models/demo-base
+ask models/demo-oracle
 
-echo; echo "== evaluation (200 questions per set; lethe eval --help for more)"
-"$lethe" eval --models base=models/demo-base,oracle=models/demo-oracle --suite "$world/suite" --limit 200 \
-  --text general="$world/general/holdout.txt" --text saga="$world/saga/holdout.txt" \
-  --text retain="$world/retain/holdout.txt" --out "$build/demo/report.json"
+echo; echo "== unlearning the saga from demo-base (lethe unlearn --config configs/whp.toml)"
+"$lethe" unlearn --config configs/whp.toml
+ask "$build/unlearn-whp/unlearned"
+
+echo; echo "== evaluation (200 items per suite file; lethe eval --help for more)"
+"$lethe" eval --models base=models/demo-base,unlearned="$build/unlearn-whp/unlearned",oracle=models/demo-oracle \
+  --suite "$world/suite" --limit 200 --text general="$world/general/holdout.txt" \
+  --text retain="$world/retain/holdout.txt" --metrics-log "$build/unlearn-whp/unlearned/run/metrics.jsonl" \
+  --out "$build/demo/report.json"
+echo "open $build/demo/report.html in a browser for the plots"

@@ -9,6 +9,7 @@ void register_commands(CLI::App& app) {
   register_perplexity(app);
   register_pretrain(app);
   register_reinforce(app);
+  register_anchors(app);
   register_labels(app);
   register_unlearn(app);
   register_world(app);

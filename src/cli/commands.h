@@ -15,6 +15,7 @@ void register_pretrain(CLI::App& app);
 void register_world(CLI::App& app);
 void register_eval(CLI::App& app);
 void register_reinforce(CLI::App& app);
+void register_anchors(CLI::App& app);
 void register_labels(CLI::App& app);
 void register_unlearn(CLI::App& app);
 void register_tokenizer(CLI::App& app);

@@ -1,17 +1,21 @@
-// lethe eval: models side by side on an evaluation suite. Knowledge QA (forget and retain) and
-// perplexity of held-out texts; a JSON document and a Markdown table.
+// lethe eval: models side by side on an evaluation suite. Every metric whose suite file exists
+// (src/eval/evaluation.h), the figures against the oracle, then one JSON document, a Markdown
+// table and a self-contained HTML report.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include <chrono>
 
 #include "cli/commands.h"
 #include "cli/runtime.h"
-#include "eval/knowledge_qa.h"
-#include "eval/perplexity.h"
+#include "eval/evaluation.h"
+#include "eval/html_report.h"
 #include "io/file.h"
 #include "model/checkpoint.h"
 #include "tokenizer/tokenizer.h"
+#include "util/content_hash.h"
 #include "util/error.h"
 #include "util/progress.h"
 
@@ -22,11 +26,11 @@ namespace fs = std::filesystem;
 
 struct EvalOptions {
   std::vector<std::string> models;  // name=DIR
-  std::string suite_dir;
   std::vector<std::string> texts;   // name=FILE
-  std::string out;                  // report.json; the Markdown table goes beside it
-  size_t limit = 0;                 // items per QA file (0: all)
-  eval::QaOptions qa;
+  std::string out;                  // report.json; report.md and report.html go beside it
+  std::string oracle = "oracle";
+  std::string metrics_log;          // a fine-tune's metrics.jsonl, plotted in the HTML report
+  eval::EvaluationOptions evaluation;
   RuntimeOptions runtime;
 };
 
@@ -37,107 +41,121 @@ std::pair<std::string, std::string> split_named(const std::string& spec, const c
   return {spec.substr(0, eq), spec.substr(eq + 1)};
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+// A progress bar per metric, made when the metric reports its total (a new total: a new bar).
+struct ProgressState {
+  std::unique_ptr<util::Progress> bar;
+  int64_t total = -1;
+};
 
-nlohmann::json run_qa(model::CausalLM& model, const tokenizer::Tokenizer& tok, const fs::path& file,
-                      const EvalOptions& o, const std::string& label) {
-  auto items = eval::read_qa_suite(file);
-  if (o.limit > 0 && items.size() > o.limit) items.resize(o.limit);
-  auto start = std::chrono::steady_clock::now();
-  util::Progress progress(label, static_cast<int64_t>(items.size()), "q");
-  auto report = eval::knowledge_qa(model, tok, items, o.qa, [&](int64_t n) { progress.advance(n); });
-  progress.finish();
-  nlohmann::json answers = nlohmann::json::array();
-  for (const auto& a : report.answers)
-    answers.push_back({{"id", a.id}, {"generated", a.generated}, {"exact", a.exact}});
-  return {{"exact_match", report.exact_match}, {"rouge_l_recall", report.rouge_recall},
-          {"items", report.answers.size()}, {"seconds", seconds_since(start)}, {"answers", answers}};
-}
-
-nlohmann::json run_perplexity(model::CausalLM& model, const tokenizer::Tokenizer& tok, const std::string& file,
-                              const std::string& label) {
-  auto ids = tok.encode(io::read_file(file), /*add_special=*/true);
-  eval::PerplexityOptions window;
-  window.context = std::min<int64_t>(256, model->config().max_position_embeddings);
-  window.stride = window.context / 2;
-  auto start = std::chrono::steady_clock::now();
-  util::Progress progress(label, static_cast<int64_t>(ids.size()) - 1, "tok");
-  auto result = eval::perplexity(model, ids, window, [&](int64_t n) { progress.advance(n); });
-  progress.finish();
-  return {{"perplexity", result.perplexity()}, {"tokens", result.scored_tokens}, {"seconds", seconds_since(start)}};
-}
-
-std::string markdown_table(const nlohmann::json& results, const std::vector<std::string>& names) {
-  std::string header = "| metric |", rule = "|---|";
-  for (const auto& n : names) {
-    header += " " + n + " |";
-    rule += "---|";
-  }
-  std::string out = header + "\n" + rule + "\n";
-  auto row = [&](const std::string& label, const std::string& section, const std::string& key, const char* format) {
-    if (!results[names.front()].contains(section)) return;
-    out += "| " + label + " |";
-    for (const auto& n : names) out += " " + fmt::format(fmt::runtime(format), results[n][section][key].get<double>()) + " |";
-    out += "\n";
+eval::ProgressFactory progress_bars(ProgressState& state) {
+  return [&state](const std::string& label) -> eval::ProgressCallback {
+    state.bar.reset();
+    state.total = -1;
+    return [&state, label](int64_t n, int64_t total) {
+      if (total != state.total) {
+        state.bar = std::make_unique<util::Progress>(label, total, "it");
+        state.total = total;
+      }
+      state.bar->advance(n);
+    };
   };
-  row("forget QA exact match", "forget_qa", "exact_match", "{:.3f}");
-  row("forget QA ROUGE-L recall", "forget_qa", "rouge_l_recall", "{:.3f}");
-  row("retain QA exact match", "retain_qa", "exact_match", "{:.3f}");
-  row("retain QA ROUGE-L recall", "retain_qa", "rouge_l_recall", "{:.3f}");
-  for (const auto& [text, value] : results[names.front()]["perplexity"].items()) {
-    out += "| perplexity: " + text + " |";
-    for (const auto& n : names) out += fmt::format(" {:.2f} |", results[n]["perplexity"][text]["perplexity"].get<double>());
-    out += "\n";
-  }
-  return out;
+}
+
+std::vector<fs::path> suite_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 void run_eval(EvalOptions o) {
   apply_runtime(o.runtime);
   auto device = o.runtime.resolve_device();
+  if (!fs::is_directory(o.evaluation.suite_dir))
+    throw Error(fmt::format("--suite {}: not a directory", o.evaluation.suite_dir.string()));
+  for (const auto& text : o.texts) o.evaluation.texts.push_back(split_named(text, "--text"));
   std::vector<std::string> names;
   nlohmann::json results = nlohmann::json::object();
+  nlohmann::json models = nlohmann::json::object();
+  ProgressState bars;
+  auto progress = progress_bars(bars);
   for (const auto& spec : o.models) {
     auto [name, dir] = split_named(spec, "--models");
+    if (results.contains(name)) throw Error(fmt::format("--models: the name \"{}\" is used twice", name));
     names.push_back(name);
     fmt::print(stderr, "== {} ({})\n", name, dir);
+    auto start = std::chrono::steady_clock::now();
     auto tok = tokenizer::load_tokenizer(dir);
     auto model = model::load_causal_lm(dir, device, o.runtime.resolve_dtype(device));
-    nlohmann::json r = {{"model", dir}, {"perplexity", nlohmann::json::object()}};
-    for (const char* qa : {"forget_qa", "retain_qa"}) {
-      fs::path file = fs::path(o.suite_dir) / (std::string(qa) + ".jsonl");
-      if (fs::exists(file)) r[qa] = run_qa(model, *tok, file, o, name + " " + qa);
-    }
-    for (const auto& text : o.texts) {
-      auto [label, file] = split_named(text, "--text");
-      r["perplexity"][label] = run_perplexity(model, *tok, file, name + " ppl " + label);
-    }
-    results[name] = r;
+    results[name] = eval::evaluate_model(model, *tok, o.evaluation, name, progress);
+    bars.bar.reset();
+    results[name]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    models[name] = {{"dir", dir}, {"hash", util::hash_model_dir(dir)}};
   }
-  std::string table = markdown_table(results, names);
+  eval::add_oracle_comparisons(results, o.oracle);
+  nlohmann::json texts = nlohmann::json::object();
+  for (const auto& [label, file] : o.evaluation.texts) texts[label] = {{"file", file}, {"hash", util::hash_files({file})}};
+  nlohmann::json document = {
+      {"suite", o.evaluation.suite_dir},
+      {"suite_hash", util::hash_files(suite_files(o.evaluation.suite_dir))},
+      {"models", models},
+      {"texts", texts},
+      {"config", {{"limit", o.evaluation.limit}, {"oracle", o.oracle}, {"batch_size", o.evaluation.metrics.batch_size},
+                  {"relearn_steps", o.evaluation.relearning.steps}, {"relearn_passages", o.evaluation.relearn_passages},
+                  {"relearn_lr", o.evaluation.relearning.lr},
+                  {"completion_tokens", o.evaluation.metrics.completion_tokens},
+                  {"verbatim_prefix", o.evaluation.metrics.verbatim_prefix},
+                  {"verbatim_length", o.evaluation.metrics.verbatim_length},
+                  {"min_k_fraction", o.evaluation.metrics.min_k_fraction}}},
+      {"results", results}};
+  std::string table = eval::markdown_table(results, names);
   fmt::print("{}", table);
-  if (!o.out.empty()) {
-    io::write_json_atomic(o.out, {{"suite", o.suite_dir}, {"results", results}});
-    io::write_file_atomic(fs::path(o.out).replace_extension(".md"), table);
-    fmt::print("report written to {}\n", o.out);
-  }
+  if (o.out.empty()) return;
+  std::vector<eval::TrainingCurve> curves;
+  if (!o.metrics_log.empty()) curves = eval::read_training_curves(o.metrics_log);
+  io::write_json_atomic(o.out, document);
+  io::write_file_atomic(fs::path(o.out).replace_extension(".md"), table);
+  io::write_file_atomic(fs::path(o.out).replace_extension(".html"), eval::html_report(document, names, curves));
+  fmt::print("report written to {} (and .md, .html beside it)\n", o.out);
 }
 
 }  // namespace
 
 void register_eval(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
-  auto* cmd = app.add_subcommand("eval", "Evaluate models side by side on a suite (knowledge QA, perplexity)");
+  auto& e = o->evaluation;
+  auto* cmd = app.add_subcommand("eval", "Evaluate models side by side on a suite: forgetting, utility, robustness");
   cmd->add_option("--models", o->models, "NAME=MODEL_DIR, comma-separated or repeated")->required()->delimiter(',');
-  cmd->add_option("--suite", o->suite_dir, "suite directory (forget_qa.jsonl, retain_qa.jsonl, ...)")->required();
+  cmd->add_option("--suite", e.suite_dir, "suite directory (forget_qa.jsonl, ...: docs/suites.md)")->required();
   cmd->add_option("--text", o->texts, "NAME=FILE: held-out text for perplexity (repeatable)");
-  cmd->add_option("--out", o->out, "report JSON path (a Markdown table is written beside it)");
-  cmd->add_option("--limit", o->limit, "questions per QA file (0: all)")->capture_default_str();
-  cmd->add_option("--batch-size", o->qa.batch_size, "questions per generation batch")->capture_default_str();
+  cmd->add_option("--out", o->out, "report JSON path (report.md and report.html are written beside it)");
+  cmd->add_option("--oracle", o->oracle, "the model compared against for privleak and forget quality")
+      ->capture_default_str();
+  cmd->add_option("--metrics-log", o->metrics_log, "a fine-tune's metrics.jsonl: its eval figures are plotted");
+  cmd->add_option("--limit", e.limit, "items per suite file (0: all)")->capture_default_str();
+  cmd->add_option("--batch-size", e.metrics.batch_size, "sequences per forward pass or generation batch")
+      ->capture_default_str();
+  cmd->add_option("--completion-tokens", e.metrics.completion_tokens, "greedy tokens per familiarity prompt")
+      ->capture_default_str();
+  cmd->add_option("--verbatim-prefix", e.metrics.verbatim_prefix, "passage tokens given as the prompt")
+      ->capture_default_str();
+  cmd->add_option("--verbatim-length", e.metrics.verbatim_length, "passage tokens compared after the prompt")
+      ->capture_default_str();
+  cmd->add_option("--relearn-steps", e.relearning.steps, "relearning attack: fine-tune steps (0: no attack)")
+      ->capture_default_str();
+  cmd->add_option("--relearn-passages", e.relearn_passages, "relearning attack: forget passages in the slice")
+      ->capture_default_str();
+  cmd->add_option("--relearn-lr", e.relearning.lr, "relearning attack: learning rate")->capture_default_str();
+  cmd->add_option("--min-k", e.metrics.min_k_fraction, "fraction of tokens for Min-K% and Min-K%++")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   add_runtime_options(cmd, o->runtime);
-  cmd->callback([o] { run_eval(*o); });
+  cmd->callback([o] {
+    o->evaluation.qa.batch_size = o->evaluation.metrics.batch_size;
+    o->evaluation.relearning.scratch_dir = fs::temp_directory_path() / fmt::format("lethe-relearn-{}", ::getpid());
+    run_eval(*o);
+  });
 }
 
 }  // namespace lethe::cli

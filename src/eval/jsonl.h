@@ -16,6 +16,7 @@ class JsonlRecord {
   JsonlRecord(const nlohmann::json& object, const std::filesystem::path& path, int64_t line);
 
   int64_t line() const { return line_; }
+  const nlohmann::json& object() const { return object_; }
   bool has(const std::string& field) const;
 
   // A present, non-empty string.

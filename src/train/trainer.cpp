@@ -91,6 +91,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
     progress = std::make_unique<util::Progress>("train", options_.steps, "steps");
     progress->advance(step_);
   }
+  if (step_ == 0) run_probe();
   auto window_start = std::chrono::steady_clock::now();
   int64_t window_steps = 0;
   double window_loss = 0.0;
@@ -124,10 +125,20 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
       window_steps = 0;
       window_loss = 0.0;
     }
+    if (options_.probe_every > 0 && (step_ % options_.probe_every == 0 || last)) run_probe();
     if (step_ % options_.checkpoint_every == 0 || last) save_checkpoint();
   }
   if (progress) progress->finish();
   return TrainStatus::finished;
+}
+
+void Trainer::run_probe() {
+  if (!options_.probe || options_.probe_every <= 0) return;
+  torch::NoGradGuard no_grad;
+  model_->eval();
+  nlohmann::json figures = options_.probe(model_);
+  model_->train();
+  append_metrics({{"step", step_}, {"eval", figures}});
 }
 
 void Trainer::save_checkpoint() {
@@ -175,7 +186,7 @@ void Trainer::drop_metrics_after(int64_t step) {
   std::string kept, line;
   while (std::getline(lines, line)) {
     auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (record.is_object() && record.value("step", int64_t{0}) <= step) kept += line + '\n';
+    if (step > 0 && record.is_object() && record.value("step", int64_t{0}) <= step) kept += line + '\n';
   }
   io::write_file_atomic(path, kept);
 }

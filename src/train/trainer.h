@@ -33,6 +33,10 @@ struct TrainerOptions {
   int64_t checkpoint_every = 100;
   std::filesystem::path run_dir;  // checkpoint.pt and metrics.jsonl live here
   bool show_progress = true;
+  // Figures measured on the model every probe_every steps and before a fresh run's first step,
+  // logged as {"step": N, "eval": {...}}: e.g. forget and retain QA during an unlearning fine-tune.
+  std::function<nlohmann::json(model::CausalLM&)> probe;
+  int64_t probe_every = 0;  // 0: never
 };
 
 // Loss of one micro-batch of blocks (B,L); returns a scalar to minimise.
@@ -60,7 +64,9 @@ class Trainer {
   void save_checkpoint();
   void load_checkpoint();
   void append_metrics(const nlohmann::json& record);
-  void drop_metrics_after(int64_t step);  // a resumed run rewrites what followed its checkpoint
+  void run_probe();
+  // A resumed run rewrites what followed its checkpoint; a fresh run (step 0) starts an empty log.
+  void drop_metrics_after(int64_t step);
 
   model::CausalLM model_;
   TrainerOptions options_;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "eval/training_probe.h"
 #include "io/file.h"
 #include "model/checkpoint.h"
 #include "tokenizer/tokenizer.h"
@@ -186,10 +187,17 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   finetune.get("soft", c.soft);
   finetune.get("retain_weight", c.retain_weight);
   finetune.reject_unknown_keys();
+  auto eval = top.section("eval");
+  eval.path("suite", c.eval_suite);
+  eval.get("every", c.eval_every);
+  eval.get("limit", c.eval_limit);
+  eval.reject_unknown_keys();
   top.reject_unknown_keys();
   for (const auto& [value, key] : {std::pair{c.base, "base"}, std::pair{c.dictionary, "dictionary"}, std::pair{c.out, "out"}})
     if (value.empty()) throw Error(fmt::format("{}: {} is required", path.string(), key));
   if (c.forget.empty()) throw Error(path.string() + ": forget (the corpus to forget) is required");
+  if (c.eval_every > 0 && c.eval_suite.empty())
+    throw Error(path.string() + ": [eval] every > 0 needs a suite (suite = \"DIR\")");
   if (c.retain_weight > 0 && c.retain.empty())
     throw Error(path.string() + ": retain_weight > 0 needs retain text (retain = [...])");
   return c;
@@ -281,6 +289,10 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
   if (c.retain_weight > 0) {
     std::vector<std::string> retain_files(c.retain.begin(), c.retain.end());
     retain = std::make_shared<train::TokenBlocks>(train::token_stream(*tok, retain_files), block_length, c.seed + 1);
+  }
+  if (c.eval_every > 0) {
+    finetune_options.probe = eval::make_training_probe(c.eval_suite, static_cast<size_t>(c.eval_limit), *tok);
+    finetune_options.probe_every = c.eval_every;
   }
   auto model = model::load_causal_lm(c.base, device, torch::kFloat);
   if (finetune_on_labels(model, labels, loss, finetune_options, c.seed, c.retain_weight > 0 ? base : nullptr, retain) ==

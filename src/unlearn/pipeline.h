@@ -29,6 +29,11 @@ struct PipelineConfig {
   bool soft = false;
   double retain_weight = 0.0;
   std::string save_dtype = "float32";
+  // [eval]: forget and retain QA and completion familiarity on the first `limit` items of a suite,
+  // logged every `every` fine-tune steps into unlearned/run/metrics.jsonl (every 0: never).
+  std::filesystem::path eval_suite;
+  int64_t eval_every = 0;
+  int64_t eval_limit = 50;
 };
 
 // The preset's values, then the file's (relative paths are taken from the file's folder). Throws

@@ -46,7 +46,8 @@ fs::path make_tiny_model(const fs::path& dir) {
 TEST(Cli, HelpListsEveryCommand) {
   auto result = lethe("--help");
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* command : {"info", "tokenize", "generate", "perplexity", "pretrain", "eval", "world", "tokenizer"}) {
+  for (const char* command : {"info", "tokenize", "generate", "perplexity", "pretrain", "eval", "world", "tokenizer",
+                              "reinforce", "anchors", "labels", "unlearn"}) {
     EXPECT_NE(result.output.find(command), std::string::npos) << command;
     auto sub = lethe(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;
@@ -291,6 +292,34 @@ TEST(Cli, TokenizerTrainThenTokenize) {
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.output.find("lethe: error: " + (dir / "missing.txt").string() + ": cannot read"),
             std::string::npos) << missing.output;
+}
+
+}  // namespace
+}  // namespace lethe
+
+namespace lethe {
+namespace {
+
+// The dictionary built from the demo world's corpora, against the world's gold dictionary (both
+// measured at 1.000 on seed 1).
+TEST(Cli, AnchorsFindsTheWorldsTermsAndChecksADictionary) {
+  auto dir = test::scratch_dir();
+  ASSERT_EQ(lethe("world generate --seed 1 --out " + (dir / "world").string()).exit_code, 0);
+  auto w = dir / "world";
+  auto mined = lethe("anchors --forget " + (w / "saga/train.txt").string() + " --reference " +
+                     (w / "retain/train.txt").string() + " --reference " + (w / "general/train.txt").string() +
+                     " --gold " + (w / "anchors_gold.json").string() + " --out " + (dir / "anchors.json").string());
+  ASSERT_EQ(mined.exit_code, 0) << mined.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(mined.output, m, std::regex("precision ([0-9.]+), recall ([0-9.]+)"))) << mined.output;
+  EXPECT_GT(std::stod(m[1]), 0.95) << mined.output;
+  EXPECT_GT(std::stod(m[2]), 0.95) << mined.output;
+
+  auto checked = lethe("anchors --dictionary " + (dir / "anchors.json").string());
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  auto missing = lethe("anchors --dictionary " + (dir / "missing.json").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("missing.json"), std::string::npos) << missing.output;
 }
 
 }  // namespace

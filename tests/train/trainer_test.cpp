@@ -142,6 +142,32 @@ TEST(Trainer, ResumeAfterInterruptIsBitExact) {
   EXPECT_EQ(steps, (std::vector<int64_t>{5, 10, 15, 20}));
 }
 
+TEST(Trainer, ProbesAreLoggedBeforeTheFirstStepEveryNStepsAndAtTheEnd) {
+  auto dir = test::scratch_dir();
+  TokenBlocks train(patterned_stream(3000), 16, 5);
+  auto options = tiny_options(dir, 25);
+  options.probe_every = 10;
+  int calls = 0;
+  options.probe = [&](model::CausalLM& m) {
+    EXPECT_FALSE(m->is_training());
+    EXPECT_FALSE(torch::GradMode::is_enabled());
+    return nlohmann::json{{"call", ++calls}};
+  };
+  Trainer trainer(tiny_model(), options);
+  EXPECT_EQ(trainer.run(train), TrainStatus::finished);
+  std::istringstream lines(io::read_file(dir / "metrics.jsonl"));
+  std::string line;
+  std::vector<int64_t> probe_steps, calls_logged;
+  while (std::getline(lines, line)) {
+    auto r = nlohmann::json::parse(line);
+    if (!r.contains("eval")) continue;
+    probe_steps.push_back(r["step"]);
+    calls_logged.push_back(r["eval"]["call"]);
+  }
+  EXPECT_EQ(probe_steps, (std::vector<int64_t>{0, 10, 20, 25}));
+  EXPECT_EQ(calls_logged, (std::vector<int64_t>{1, 2, 3, 4}));
+}
+
 TEST(Trainer, CheckpointIsNeverHalfRead) {
   auto dir = test::scratch_dir();
   TokenBlocks train(patterned_stream(2000), 16, 3);

@@ -1,0 +1,49 @@
+#pragma once
+// A whole evaluation: every metric whose suite file exists, for one model at a time, then the
+// figures that compare a model with the oracle (privleak, forget quality). Results are JSON, the
+// document `lethe eval` writes (schema in docs/suites.md).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "eval/knowledge_qa.h"
+#include "eval/relearning.h"
+#include "eval/suite_metrics.h"
+#include "model/llama.h"
+#include "tokenizer/tokenizer.h"
+
+namespace lethe::eval {
+
+struct EvaluationOptions {
+  std::filesystem::path suite_dir;
+  std::vector<std::pair<std::string, std::filesystem::path>> texts;  // perplexity: name, file
+  size_t limit = 0;  // items per suite file (0: all)
+  QaOptions qa;
+  MetricOptions metrics;
+  // The relearning attack's slice: the first relearn_passages forget passages; steps 0: no attack.
+  int64_t relearn_passages = 20;
+  RelearningOptions relearning;
+};
+
+// Makes the progress callback of one metric of one model: label ("base forget_qa") -> callback.
+using ProgressFactory = std::function<ProgressCallback(const std::string& label)>;
+
+// Every metric for one model. Each section has its own "seconds".
+nlohmann::json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tokenizer,
+                              const EvaluationOptions& options, const std::string& name,
+                              const ProgressFactory& progress);
+
+// Adds to each non-oracle model's results "privleak" (per membership score) and "forget_quality"
+// (KS p-value of truth ratios against the oracle's). No-op when `oracle` is not in results.
+void add_oracle_comparisons(nlohmann::json& results, const std::string& oracle);
+
+// One row per headline figure, one column per model, in the order of `names`.
+std::string markdown_table(const nlohmann::json& results, const std::vector<std::string>& names);
+
+}  // namespace lethe::eval

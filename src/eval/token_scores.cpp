@@ -1,0 +1,104 @@
+#include "eval/token_scores.h"
+
+#include <algorithm>
+
+#include "util/error.h"
+
+namespace lethe::eval {
+namespace {
+
+// The request cut to the model's context: its context whole, its continuation as far as it fits.
+ScoreRequest fitted(const ScoreRequest& request, int64_t max_length) {
+  if (request.context.empty()) throw Error("token scores: a request has no context token");
+  auto room = std::max<int64_t>(0, max_length - static_cast<int64_t>(request.context.size()));
+  ScoreRequest out{request.context, request.continuation};
+  if (static_cast<int64_t>(out.continuation.size()) > room) out.continuation.resize(room);
+  return out;
+}
+
+std::vector<double> as_doubles(const torch::Tensor& values) {  // (N) on any device
+  auto cpu = values.to(torch::kCPU, torch::kDouble).contiguous();
+  return {cpu.data_ptr<double>(), cpu.data_ptr<double>() + cpu.numel()};
+}
+
+// Scores of one batch of fitted requests, right-padded into one forward pass.
+std::vector<TokenScores> score_batch(model::CausalLM& model, const std::vector<ScoreRequest>& batch,
+                                     bool distribution_stats) {
+  const auto device = model->output_weight().device();
+  const auto rows = static_cast<int64_t>(batch.size());
+  int64_t length = 0;
+  for (const auto& r : batch) length = std::max<int64_t>(length, r.context.size() + r.continuation.size());
+  auto tokens = torch::zeros({rows, length}, torch::kLong);  // (B,L)
+  auto mask = torch::zeros({rows, length}, torch::kLong);
+  auto scored = torch::zeros({rows, length}, torch::kBool);  // position predicts a continuation token
+  auto targets = torch::zeros({rows, length}, torch::kLong);
+  for (int64_t b = 0; b < rows; ++b) {
+    std::vector<int64_t> ids(batch[b].context.begin(), batch[b].context.end());
+    ids.insert(ids.end(), batch[b].continuation.begin(), batch[b].continuation.end());
+    const auto n = static_cast<int64_t>(ids.size());
+    const auto c = static_cast<int64_t>(batch[b].context.size());
+    auto row = torch::tensor(ids, torch::kLong);
+    tokens[b].narrow(0, 0, n).copy_(row);
+    mask[b].narrow(0, 0, n).fill_(1);
+    if (n > c) {
+      targets[b].narrow(0, c - 1, n - c).copy_(row.narrow(0, c, n - c));
+      scored[b].narrow(0, c - 1, n - c).fill_(true);
+    }
+  }
+  bool padded = mask.sum().item<int64_t>() != rows * length;
+  auto hidden = model->hidden_states(tokens.to(device), padded ? mask.to(device) : torch::Tensor());  // (B,L,C)
+  auto selected = scored.to(device);
+  auto log_p = torch::log_softmax(model->project(hidden.index({selected})).to(torch::kFloat), -1);  // (N,V)
+  auto picked = as_doubles(log_p.gather(1, targets.to(device).index({selected}).unsqueeze(1)).squeeze(1));  // (N)
+  std::vector<double> means, stds;
+  if (distribution_stats) {
+    auto p = log_p.exp();
+    auto mean = (p * log_p).sum(-1);                                                      // (N)
+    stds = as_doubles(((p * log_p * log_p).sum(-1) - mean * mean).clamp_min(1e-12).sqrt());  // (N)
+    means = as_doubles(mean);
+  }
+  std::vector<TokenScores> out(batch.size());
+  size_t k = 0;
+  for (size_t b = 0; b < batch.size(); ++b) {
+    size_t n = batch[b].continuation.size();
+    out[b].log_probs.assign(picked.begin() + k, picked.begin() + k + n);
+    if (distribution_stats) {
+      out[b].means.assign(means.begin() + k, means.begin() + k + n);
+      out[b].stds.assign(stds.begin() + k, stds.begin() + k + n);
+    }
+    k += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+ScoreRequest continuation_request(const tokenizer::Tokenizer& tok, const std::string& prefix,
+                                  const std::string& continuation) {
+  auto whole = tok.encode(prefix + continuation, /*add_special=*/true);
+  auto head = tok.encode(prefix, /*add_special=*/true);
+  size_t common = 0;
+  while (common < head.size() && common < whole.size() && head[common] == whole[common]) ++common;
+  common = std::max<size_t>(common, 1);  // the context keeps at least one token
+  return {{whole.begin(), whole.begin() + common}, {whole.begin() + common, whole.end()}};
+}
+
+std::vector<TokenScores> score_continuations(model::CausalLM& model, const std::vector<ScoreRequest>& requests,
+                                             const ScoreOptions& options,
+                                             const std::function<void(int64_t)>& on_progress) {
+  if (options.batch_size < 1) throw Error("token scores: batch size must be >= 1");
+  torch::NoGradGuard no_grad;
+  const int64_t max_length = model->config().max_position_embeddings;
+  std::vector<TokenScores> out;
+  out.reserve(requests.size());
+  for (size_t first = 0; first < requests.size(); first += options.batch_size) {
+    size_t last = std::min(requests.size(), first + static_cast<size_t>(options.batch_size));
+    std::vector<ScoreRequest> batch;
+    for (size_t i = first; i < last; ++i) batch.push_back(fitted(requests[i], max_length));
+    for (auto& scores : score_batch(model, batch, options.distribution_stats)) out.push_back(std::move(scores));
+    if (on_progress) on_progress(static_cast<int64_t>(last - first));
+  }
+  return out;
+}
+
+}  // namespace lethe::eval

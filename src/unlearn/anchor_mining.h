@@ -1,0 +1,65 @@
+#pragma once
+// An anchored-term dictionary built from the corpora alone, with no external service:
+// 1. candidates: capitalised words of the forget corpus that are rare or absent in a reference
+//    corpus (retain and general text) and not written in lower case there (a common noun such as
+//    "Master"), and expressions "Word Head" where an idiosyncratic word is nearly always followed
+//    by a common capitalised head noun ("Thornhaven Academy");
+// 2. scores: the log-ratio of the candidate's relative frequency in the forget corpus to its
+//    relative frequency in the reference (add-one), plus, given the two models, how much more the
+//    reinforced model expects the candidate in its contexts than the baseline does (mean per-token
+//    log-probability difference, nats);
+// 3. substitutes: a kind guessed from the words around the candidate's occurrences (a first name,
+//    a family name, a place, a thing, a named event), and generic substitutes of that kind from
+//    fixed pools of everyday English, chosen by a hash of the term so that a term always gets the
+//    same ones and different terms get different ones.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/llama.h"
+#include "tokenizer/tokenizer.h"
+#include "unlearn/anchor_dictionary.h"
+
+namespace lethe::unlearn {
+
+struct TermCandidate {
+  std::string term;
+  int64_t forget_count = 0;
+  int64_t reference_count = 0;   // case-insensitive
+  double frequency_score = 0.0;  // log((f + 1) / F) - log((r + 1) / R), F and R the corpora's word counts
+  double preference = 0.0;       // reinforced minus baseline mean token log-probability; 0 without models
+  std::string kind;              // "first name", "family name", "place", "thing", "event"
+  std::vector<std::string> substitutes;
+  double score() const { return frequency_score + preference; }
+};
+
+struct MiningOptions {
+  int64_t min_count = 3;         // occurrences in the forget corpus
+  double min_score = 2.0;        // frequency score + preference; 2: about 7x more frequent
+  double min_capitalised = 0.9;  // share of a word's occurrences written capitalised
+  double head_share = 0.8;       // "Word Head" replaces "Word" when this share of "Word" is followed by "Head"
+  int64_t substitutes = 2;
+  int64_t contexts = 8;          // model preference: occurrences scored per candidate
+  int64_t context_words = 24;    // ... with this many words before each
+};
+
+// Steps 1 and 3, sorted by score (highest first). Candidates below min_score are dropped.
+std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, const std::string& reference_text,
+                                             const MiningOptions& options);
+
+// Step 2: adds each candidate's preference, re-sorts, and drops those now below min_score.
+void add_model_preference(std::vector<TermCandidate>& candidates, const std::string& forget_text,
+                          model::CausalLM& baseline, model::CausalLM& reinforced,
+                          const tokenizer::Tokenizer& tokenizer, const MiningOptions& options);
+
+AnchorDictionary to_dictionary(const std::vector<TermCandidate>& candidates);
+
+// Terms compared as exact strings.
+struct GoldComparison {
+  double precision = 0.0, recall = 0.0, f1 = 0.0;
+  std::vector<std::string> missed;  // in the gold dictionary, not found
+  std::vector<std::string> extra;   // found, not in the gold dictionary
+};
+GoldComparison compare_with_gold(const AnchorDictionary& found, const AnchorDictionary& gold);
+
+}  // namespace lethe::unlearn

@@ -1,0 +1,138 @@
+// Each metric of suite_metrics.h on a model whose every prediction is known by hand: its hidden
+// state is the same at every position, and its output layer gives one token T the logit s and
+// every other token 0, so p(T) = e^s / (e^s + V - 1) wherever it is asked. T is the word
+// "Zorbix", a single token of a small trained vocabulary.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "eval/suite_metrics.h"
+#include "model/config.h"
+#include "test_util.h"
+#include "tokenizer/sentencepiece_training.h"
+
+namespace lethe::eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SuiteMetrics : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    fs::path dir = test::scratch_dir();
+    std::ofstream text(dir / "text.txt");
+    for (int i = 0; i < 200; ++i)
+      text << "Zorbix went to the market with the cat and the dog.\nThe sailor said hello to the old man.\n";
+    text.close();
+    tokenizer::SentencePieceTrainOptions spm;
+    spm.inputs = {dir / "text.txt"};
+    spm.vocab_size = 330;  // 281 characters and bytes, enough merges for "Zorbix" to be one piece
+    tokenizer::train_sentencepiece_model(spm, dir / "tok");
+    tok_ = tokenizer::load_tokenizer(dir / "tok").release();
+  }
+  static void TearDownTestSuite() { delete tok_; }
+
+  // The model that says T with logit s.
+  model::CausalLM parrot(double s) {
+    nlohmann::json j = {{"vocab_size", vocab()}, {"hidden_size", 8}, {"intermediate_size", 16},
+                        {"num_hidden_layers", 1}, {"num_attention_heads", 2}, {"num_key_value_heads", 1},
+                        {"max_position_embeddings", 256}, {"tie_word_embeddings", false}, {"rms_norm_eps", 1e-12}};
+    model::CausalLM m(model::parse_model_config(j, "parrot"));
+    torch::NoGradGuard no_grad;
+    for (auto& p : m->named_parameters()) {
+      const std::string& name = p.key();
+      bool norm = name.find("norm") != std::string::npos;
+      p.value().fill_(norm || name.find("embed_tokens") != std::string::npos ? 1.0 : 0.0);
+    }
+    m->lm_head->weight[zorbix()].fill_(s / 8);  // hidden state: eight ones
+    m->eval();
+    return m;
+  }
+
+  static int64_t vocab() { return static_cast<int64_t>(tok_->vocab_size()); }
+  static int32_t zorbix() {
+    auto ids = tok_->encode("Zorbix", false);
+    EXPECT_EQ(ids.size(), 1u) << "the test needs \"Zorbix\" to be one token";
+    return ids.front();
+  }
+  static double p_zorbix(double s) { return std::exp(s) / (std::exp(s) + vocab() - 1); }
+
+  static tokenizer::Tokenizer* tok_;
+};
+tokenizer::Tokenizer* SuiteMetrics::tok_ = nullptr;
+
+TEST_F(SuiteMetrics, ProbabilityFamiliarityIsTheMassOnTheTargetsFirstTokens) {
+  double s = std::log(static_cast<double>(vocab() - 1));  // p(T) = 1/2
+  auto m = parrot(s);
+  std::vector<ProbabilityPrompt> prompts = {{"a", "The sailor said hello to", {"Zorbix", "Zorbix and the cat"}},
+                                            {"b", "The sailor said hello to", {"the dog"}}};
+  double other = 1.0 / (2.0 * (vocab() - 1));  // every token but T
+  EXPECT_NEAR(probability_familiarity(m, *tok_, prompts, {}), (0.5 + other) / 2, 1e-5);
+}
+
+TEST_F(SuiteMetrics, CompletionFamiliarityGradesWhatTheModelSays) {
+  auto m = parrot(30);
+  std::vector<CompletionPrompt> prompts = {{"names it", "The sailor said", {"Zorbix"}, {}},
+                                           {"already named", "Zorbix said", {"Zorbix"}, {}},
+                                           {"thematic", "The sailor said", {"Nobody"}, {"zorbix"}}};
+  MetricOptions options;
+  options.completion_tokens = 4;
+  auto f = completion_familiarity(m, *tok_, prompts, options);
+  EXPECT_EQ(f.grades[0].grade, 3);
+  EXPECT_EQ(f.grades[1].grade, 0);
+  EXPECT_EQ(f.grades[2].grade, 2);
+  EXPECT_DOUBLE_EQ(f.score, (5.0 + 0 + 1) / 3);
+  EXPECT_NE(f.completions[0].find("Zorbix Zorbix Zorbix Zorbix"), std::string::npos) << f.completions[0];
+}
+
+TEST_F(SuiteMetrics, VerbatimMemorisationComparesTheGreedyContinuation) {
+  auto m = parrot(30);
+  std::string said, other;
+  for (int i = 0; i < 12; ++i) said += "Zorbix ";
+  for (int i = 0; i < 3; ++i) other += "the cat and the dog ";
+  MetricOptions options;
+  options.verbatim_prefix = 4;
+  options.verbatim_length = 4;
+  auto v = verbatim_memorisation(m, *tok_, {{"said", said}, {"other", other}, {"short", "Zorbix"}}, options);
+  EXPECT_EQ(v.passages, 2);  // "short" has fewer than 8 tokens
+  EXPECT_NEAR(v.rouge_l_f1, 0.5, 1e-9);  // 1 for the passage it repeats, 0 for the other
+}
+
+TEST_F(SuiteMetrics, AnswerLikelihoodsAndTruthRatioFollowTheHandComputedProbabilities) {
+  double s = 2.0;
+  auto m = parrot(s);
+  QaItem item;
+  item.question = "Who went to the market?";
+  item.answer = "Zorbix";
+  item.paraphrased_answer = "Zorbix Zorbix";
+  item.perturbed_answers = {"the dog", "the cat"};
+  auto a = answer_likelihoods(m, *tok_, {item}, {});
+  double log_norm = std::log(std::exp(s) + vocab() - 1);
+  EXPECT_NEAR(a.answer_mean_log_probs[0], s - log_norm, 1e-4);
+  ASSERT_EQ(a.truth_ratios.size(), 1u);
+  EXPECT_NEAR(a.truth_ratios[0], std::exp(-s), 1e-4);  // exp(-log_norm - (s - log_norm))
+}
+
+TEST_F(SuiteMetrics, MultipleChoicePicksTheMostLikelyChoice) {
+  auto m = parrot(5);
+  std::vector<MultipleChoiceItem> items = {{"right", "Question: Who?\nAnswer:", {"Zorbix", "the dog"}, 0},
+                                           {"wrong", "Question: Who?\nAnswer:", {"the dog", "Zorbix"}, 0}};
+  auto r = multiple_choice(m, *tok_, items, {});
+  EXPECT_DOUBLE_EQ(r.acc, 0.5);
+  EXPECT_DOUBLE_EQ(r.acc_norm, 0.5);
+}
+
+TEST_F(SuiteMetrics, MembershipScoresOfAPassageTheModelPredicts) {
+  double s = 3.0;
+  auto m = parrot(s);
+  auto scores = membership_scores(m, *tok_, {{"said", "Zorbix Zorbix Zorbix Zorbix"}, {"other", "the cat and the dog"}}, {});
+  double log_p = s - std::log(std::exp(s) + vocab() - 1);
+  EXPECT_NEAR(scores.neg_loss[0], log_p, 1e-4);  // every token is T
+  EXPECT_NEAR(scores.min_k[0], log_p, 1e-4);
+  EXPECT_GT(scores.neg_loss[0], scores.neg_loss[1]);
+  EXPECT_GT(scores.min_k_plus_plus[0], scores.min_k_plus_plus[1]);
+}
+
+}  // namespace
+}  // namespace lethe::eval
