@@ -35,7 +35,7 @@ build: deps $(BUILD)/Makefile
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# A short tour on a tiny model (random weights until the demo world ships trained ones).
+# The whole job on the demo world: unlearn the saga from demo-base, report base / unlearned / oracle.
 demo: build
 	@bash scripts/demo.sh $(BUILD)
 
