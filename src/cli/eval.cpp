@@ -93,6 +93,12 @@ void run_eval(EvalOptions o) {
     results[name]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     models[name] = {{"dir", dir}, {"hash", util::hash_model_dir(dir)}};
   }
+  if (!names.empty()) {  // the first model (the base) judges every model's completions
+    auto [name, dir] = split_named(o.models.front(), "--models");
+    auto tok = tokenizer::load_tokenizer(dir);
+    auto judge = model::load_causal_lm(dir, device, o.runtime.resolve_dtype(device));
+    eval::add_fluency_perplexity(results, judge, *tok);
+  }
   eval::add_oracle_comparisons(results, o.oracle);
   nlohmann::json texts = nlohmann::json::object();
   for (const auto& [label, file] : o.evaluation.texts) texts[label] = {{"file", file}, {"hash", util::hash_files({file})}};

@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "eval/fluency.h"
 #include "eval/membership.h"
 #include "eval/perplexity.h"
 #include "eval/roc.h"
+#include "eval/token_scores.h"
 #include "eval/truth_ratio.h"
 #include "io/file.h"
 
@@ -188,6 +190,25 @@ void add_oracle_comparisons(json& results, const std::string& oracle) {
   }
 }
 
+void add_fluency_perplexity(json& results, model::CausalLM& judge, const tokenizer::Tokenizer& tok) {
+  for (auto& [name, r] : results.items()) {
+    if (!r.contains("completion_familiarity")) continue;
+    std::vector<ScoreRequest> requests;
+    for (const auto& c : r["completion_familiarity"]["completions"]) {
+      auto ids = tok.encode(c["completion"].get<std::string>(), /*add_special=*/true);
+      if (ids.size() > 1) requests.push_back({{ids.front()}, {ids.begin() + 1, ids.end()}});
+    }
+    if (requests.empty()) continue;
+    double nll = 0;
+    size_t tokens = 0;
+    for (const auto& s : score_continuations(judge, requests, {})) {
+      for (double lp : s.log_probs) nll -= lp;
+      tokens += s.log_probs.size();
+    }
+    r["completion_familiarity"]["perplexity_under_judge"] = std::exp(nll / static_cast<double>(tokens));
+  }
+}
+
 std::string markdown_table(const json& results, const std::vector<std::string>& names) {
   std::string out = "| metric |";
   std::string rule = "|---|";
@@ -223,6 +244,7 @@ std::string markdown_table(const json& results, const std::vector<std::string>& 
   row("retain QA exact match", "/retain_qa/exact_match"_json_pointer, "{:.3f}");
   row("retain MC acc", "/retain_mc/acc"_json_pointer, "{:.3f}");
   row("fluency distinct-2", "/completion_familiarity/distinct_2"_json_pointer, "{:.3f}");
+  row("fluency: perplexity under base", "/completion_familiarity/perplexity_under_judge"_json_pointer, "{:.1f}");
   if (results[names.front()].contains("perplexity"))
     for (const auto& [text, value] : results[names.front()]["perplexity"].items())
       row("perplexity: " + text, json::json_pointer("/perplexity/" + text + "/perplexity"), "{:.2f}");

@@ -43,6 +43,10 @@ nlohmann::json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer
 // (KS p-value of truth ratios against the oracle's). No-op when `oracle` is not in results.
 void add_oracle_comparisons(nlohmann::json& results, const std::string& oracle);
 
+// Fluency's second half: the perplexity of each model's familiarity completions under `judge` (the
+// base model), as "completion_familiarity/perplexity_under_judge".
+void add_fluency_perplexity(nlohmann::json& results, model::CausalLM& judge, const tokenizer::Tokenizer& tokenizer);
+
 // One row per headline figure, one column per model, in the order of `names`.
 std::string markdown_table(const nlohmann::json& results, const std::vector<std::string>& names);
 

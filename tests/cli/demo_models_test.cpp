@@ -45,6 +45,9 @@ TEST(DemoModels, BothLoadAndOnlyTheBaseKnowsTheSaga) {
   // The forget and held-out passages differ a little in kind (the oracle's AUC is about 0.62), so
   // membership shows as the base's margin over the oracle.
   EXPECT_GT(figure("base", "/membership/auc/loss"), figure("oracle", "/membership/auc/loss") + 0.1);
+  // Fluency under the base: its own greedy completions are what it finds most likely.
+  EXPECT_LT(figure("base", "/completion_familiarity/perplexity_under_judge"),
+            figure("oracle", "/completion_familiarity/perplexity_under_judge"));
 }
 
 }  // namespace
