@@ -80,6 +80,9 @@ void run_eval(EvalOptions o) {
   nlohmann::json models = nlohmann::json::object();
   ProgressState bars;
   auto progress = progress_bars(bars);
+  // The first model (the base) judges every model's completions: kept, not loaded again.
+  model::CausalLM judge = nullptr;
+  std::unique_ptr<tokenizer::Tokenizer> judge_tokenizer;
   for (const auto& spec : o.models) {
     auto [name, dir] = split_named(spec, "--models");
     if (results.contains(name)) throw Error(fmt::format("--models: the name \"{}\" is used twice", name));
@@ -92,13 +95,12 @@ void run_eval(EvalOptions o) {
     bars.bar.reset();
     results[name]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     models[name] = {{"dir", dir}, {"hash", util::hash_model_dir(dir)}};
+    if (!judge) {
+      judge = model;
+      judge_tokenizer = std::move(tok);
+    }
   }
-  if (!names.empty()) {  // the first model (the base) judges every model's completions
-    auto [name, dir] = split_named(o.models.front(), "--models");
-    auto tok = tokenizer::load_tokenizer(dir);
-    auto judge = model::load_causal_lm(dir, device, o.runtime.resolve_dtype(device));
-    eval::add_fluency_perplexity(results, judge, *tok);
-  }
+  if (judge) eval::add_fluency_perplexity(results, judge, *judge_tokenizer);
   eval::add_oracle_comparisons(results, o.oracle);
   nlohmann::json texts = nlohmann::json::object();
   for (const auto& [label, file] : o.evaluation.texts) texts[label] = {{"file", file}, {"hash", util::hash_files({file})}};
