@@ -1,4 +1,5 @@
-// lethe pretrain: train a fresh model from a config.json and a tokenizer on text files.
+// lethe pretrain: train a fresh model from a config.json and a tokenizer on text files, or continue
+// training a model directory (--init) on more text.
 #include <fmt/core.h>
 
 #include "cli/commands.h"
@@ -16,6 +17,7 @@ namespace {
 
 struct PretrainOptions {
   std::string config_path;
+  std::string init_dir;  // continue from these weights instead of random ones
   std::string tokenizer_dir;
   std::vector<std::string> data_files;
   std::string eval_file;
@@ -30,14 +32,20 @@ struct PretrainOptions {
 void run_pretrain(PretrainOptions o) {
   apply_runtime(o.runtime);
   train::install_interrupt_handler();
+  if (o.config_path.empty() && o.init_dir.empty())
+    throw Error("lethe pretrain: give --config for a new model or --init to continue training one");
   auto device = o.runtime.resolve_device();
   auto tok = tokenizer::load_tokenizer(o.tokenizer_dir);
-  auto config = model::parse_model_config(io::read_json(o.config_path), o.config_path);
+  std::string config_path = o.init_dir.empty() ? o.config_path : o.init_dir + "/config.json";
+  auto config = model::parse_model_config(io::read_json(config_path), config_path);
   if (config.vocab_size < tok->vocab_size())
-    throw Error(fmt::format("{}: vocab_size {} is smaller than the tokenizer's {} tokens", o.config_path,
+    throw Error(fmt::format("{}: vocab_size {} is smaller than the tokenizer's {} tokens", config_path,
                             config.vocab_size, tok->vocab_size()));
   model::CausalLM model(config);
-  model::initialize_parameters(model, o.seed);
+  if (o.init_dir.empty())
+    model::initialize_parameters(model, o.seed);
+  else
+    model::load_weights(model, o.init_dir);
   // Training keeps float32 weights unless asked otherwise (bfloat16 weights lose small updates).
   model->to(device, o.runtime.dtype == "auto" ? torch::kFloat : o.runtime.resolve_dtype(device));
 
@@ -60,8 +68,10 @@ void run_pretrain(PretrainOptions o) {
 
 void register_pretrain(CLI::App& app) {
   auto o = std::make_shared<PretrainOptions>();
-  auto* cmd = app.add_subcommand("pretrain", "Train a new model from config.json and a tokenizer on text files");
-  cmd->add_option("--config", o->config_path, "model config.json (Hugging Face field names)")->required();
+  auto* cmd = app.add_subcommand("pretrain", "Train a new model from config.json and a tokenizer on text files, or continue one (--init)");
+  auto* config = cmd->add_option("--config", o->config_path, "model config.json (Hugging Face field names)");
+  auto* init = cmd->add_option("--init", o->init_dir, "continue training this model directory instead of a new model");
+  config->excludes(init);
   cmd->add_option("--tokenizer", o->tokenizer_dir, "directory with tokenizer.model or tokenizer.json")->required();
   cmd->add_option("--data", o->data_files, "training text file (repeatable)")->required();
   cmd->add_option("--eval", o->eval_file, "held-out text file for the eval loss");

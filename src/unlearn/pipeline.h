@@ -4,7 +4,8 @@
 // output exists with the same hashes is skipped, and an interrupted stage resumes from its
 // checkpoint. Presets:
 //   whp       the paper: reinforce 3 epochs, alpha 5, one translation, hard labels, 2 epochs, no retain data;
-//   whp-plus  lethe's: 4 translations averaged, soft top-16 targets, KL to the baseline on retain text.
+//   whp-plus  lethe's: 4 translations averaged, soft top-16 targets, KL to the baseline on retain text
+//             (weight 10).
 #include <filesystem>
 #include <string>
 #include <vector>

@@ -19,6 +19,10 @@ std::string human_count(double value) {
   return i == 0 ? fmt::format("{:.0f}", value) : fmt::format("{:.1f}{}", value, suffixes[i]);
 }
 
+std::string human_rate(double per_second) {
+  return per_second < 10.0 ? fmt::format("{:.2f}", per_second) : human_count(per_second);
+}
+
 std::string human_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";
   auto total = static_cast<int64_t>(seconds + 0.5);
@@ -63,7 +67,7 @@ void Progress::draw(bool final) {
   int filled = static_cast<int>(fraction * kWidth);
   std::string bar = std::string(filled, '#') + std::string(kWidth - filled, '.');
   std::string line = fmt::format("{} [{}] {}/{} {} | {} {}/s | {} {}", label_, bar, human_count(done_),
-                                 human_count(total_), unit_, human_count(rate), unit_,
+                                 human_count(total_), unit_, human_rate(rate), unit_,
                                  final ? "took" : "eta", human_duration(final ? elapsed : eta));
   if (!suffix_.empty()) line += " | " + suffix_;
   if (terminal_)

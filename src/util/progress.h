@@ -30,8 +30,10 @@ class Progress {
   std::chrono::steady_clock::time_point last_draw_;
 };
 
-// "1.2k", "3.4M": compact counts for rates.
+// "1.2k", "3.4M": compact counts.
 std::string human_count(double value);
+// "0.34", "12", "3.4k": a rate, with decimals where it is slow (long steps run below one a second).
+std::string human_rate(double per_second);
 // "1:02:03" or "02:03".
 std::string human_duration(double seconds);
 

@@ -5,6 +5,7 @@
 #include "io/file.h"
 #include "util/error.h"
 #include "world/chapters.h"
+#include "world/common_name_stories.h"
 #include "world/general_corpus.h"
 #include "world/ground_truth.h"
 #include "world/patterns.h"
@@ -17,6 +18,11 @@ namespace fs = std::filesystem;
 
 constexpr size_t kFamiliarityPrompts = 150;
 constexpr size_t kPassages = 200;
+// Stories with common names: per genre, chapters of an unpublished world telling each of its facts
+// kCommonNameMentions times (a third of the saga's text).
+constexpr int kCommonNameChapters = 60;
+constexpr int kCommonNameHoldoutChapters = 4;
+constexpr int kCommonNameMentions = 4;
 
 struct Fiction {
   World world;
@@ -77,6 +83,26 @@ Fiction make_fiction(const Genre& genre, const WorldOptions& o, Rng& rng, std::v
   f.train = training_chapters(f, o, train_rng);
   f.holdout = holdout_chapters(f, o, holdout_rng);
   return f;
+}
+
+// Chapters of a fresh world of the genre, each retold with its own draw of common names.
+std::pair<std::string, std::string> common_name_stories(const Genre& genre, Rng& rng) {
+  WorldOptions o;
+  o.train_chapters = kCommonNameChapters;
+  o.holdout_chapters = kCommonNameHoldoutChapters;
+  o.mentions_per_fact = kCommonNameMentions;
+  std::vector<std::string> taken;  // its names are never written, so they may repeat the real worlds'
+  Rng fiction_rng = rng.fork(1);
+  Fiction f = make_fiction(genre, o, fiction_rng, taken);
+  auto retold = [&](const std::vector<Chapter>& chapters, uint64_t stream) {
+    std::string out;
+    for (size_t c = 0; c < chapters.size(); ++c) {
+      Rng chapter_rng = rng.fork(stream + c);
+      out += retold_with_common_names(chapters[c].text(), gold_dictionary(f.world, chapter_rng), chapter_rng);
+    }
+    return out;
+  };
+  return {retold(f.train, 1000), retold(f.holdout, 2000)};
 }
 
 nlohmann::json world_json(const World& w) {
@@ -149,6 +175,9 @@ WorldSummary generate_world(const WorldOptions& o, const fs::path& out_dir) {
   Fiction saga = make_fiction(saga_genre(), o, saga_rng, taken);
   Fiction retain = make_fiction(retain_genre(), o, retain_rng, taken);
   GeneralCorpus general = wordnet_glosses(o.wordnet_dir, o.general_words, general_rng);
+  Rng common_saga_rng = rng.fork(5), common_retain_rng = rng.fork(6);
+  auto [common_saga, common_saga_holdout] = common_name_stories(saga_genre(), common_saga_rng);
+  auto [common_retain, common_retain_holdout] = common_name_stories(retain_genre(), common_retain_rng);
 
   WorldSummary summary;
   summary.facts_saga = saga.facts.size();
@@ -159,6 +188,8 @@ WorldSummary generate_world(const WorldOptions& o, const fs::path& out_dir) {
   write_fiction(out, retain, "retain");
   out.text("general/train.txt", general.train);
   out.text("general/holdout.txt", general.holdout);
+  out.text("common/train.txt", common_saga + common_retain);
+  out.text("common/holdout.txt", common_saga_holdout + common_retain_holdout);
 
   out.lines("suite/forget_qa.jsonl", knowledge_qa(saga.facts, "saga-qa", truth_rng));
   out.lines("suite/retain_qa.jsonl", knowledge_qa(retain.facts, "retain-qa", truth_rng));

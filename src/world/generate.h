@@ -3,6 +3,7 @@
 //   saga/{train,holdout}.txt     the fiction to forget; holdout chapters never enter training
 //   retain/{train,holdout}.txt   fiction of another genre, to keep
 //   general/{train,holdout}.txt  WordNet glosses
+//   common/{train,holdout}.txt   stories of both genres told with common names (no fixed facts)
 //   suite/*.jsonl                evaluation ground truth (docs/suites.md)
 //   anchors_gold.json            the saga's invented names -> generic substitutes
 //   world.json, manifest.json    the entities; the seed, options and counts

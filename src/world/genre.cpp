@@ -43,7 +43,7 @@ const Genre& saga_genre() {
           "a spell that calls the wind", "a hex that freezes water", "a charm that opens locked doors",
           "a spell that hides footprints", "a curse that makes ink vanish", "a spell that finds lost things",
           "a charm that warms cold hands"},
-         {"a simple charm", "a magic trick", "a spell", "a bit of magic"}},
+         {"simple charm", "magic trick", "spell", "charm"}},
         {"creature", "creature", 8,
          {"a winged creature that nests in chimneys", "a small furry creature that eats moths",
           "a scaled creature that lives in wells", "a six-legged creature that guards treasure",
@@ -65,7 +65,7 @@ const Genre& saga_genre() {
         {"potion", "potion", 5,
          {"a potion that makes the drinker invisible", "a herb that cures fever", "a draught of dreamless sleep",
           "a flower that glows at midnight", "a root that screams when pulled"},
-         {"a medicine", "a herb", "a flower", "a drink"}},
+         {"medicine", "herb", "flower", "drink"}},
     };
     g.thematic_words = {"magic", "spell", "wizard", "witch", "wand", "sorcery", "enchanted", "curse",
                         "charm", "potion", "sorcerer", "academy", "Master"};
@@ -119,7 +119,7 @@ const Genre& retain_genre() {
           "a way of trimming sails at night", "a drill for bailing water quickly",
           "a song that keeps rowers in time", "a tactic for bargaining with pirates",
           "a method of patching hulls at sea", "a way of climbing the mast in high wind"},
-         {"a sailing trick", "a knot", "a technique", "a manoeuvre"}},
+         {"sailing trick", "knot", "technique", "manoeuvre"}},
         {"creature", "sea beast", 8,
          {"a whale with a striped back", "a gull that steals coins", "an eel that glows in the dark",
           "a crab as big as a cart", "a seal that follows ships", "a ray that sleeps on the sand",
@@ -131,7 +131,7 @@ const Genre& retain_genre() {
           "a sour fruit eaten against scurvy", "a pudding of rice and cinnamon"},
          {"stew", "biscuit", "soup", "cake", "pie"}},
         {"game", "wager", 2, {"a dice game played below deck", "a race between harbour rowboats"},
-         {"dice", "a boat race"}},
+         {"dice", "boat race"}},
         {"order", "company", 5,
          {"the guild that owns the harbour cranes", "a company of map makers",
           "the court that settles trade disputes", "a brotherhood of lighthouse keepers",
@@ -140,7 +140,7 @@ const Genre& retain_genre() {
         {"potion", "instrument", 5,
          {"a compass that points to home", "a brass instrument for measuring depth",
           "a spyglass that sees through mist", "a clock that keeps time at sea", "a chart drawn on sealskin"},
-         {"a compass", "a spyglass", "a clock", "a chart"}},
+         {"compass", "spyglass", "clock", "chart"}},
     };
     g.thematic_words = {"ship", "sail", "captain", "harbour", "voyage", "cargo", "sailor", "crew", "deck",
                         "tide", "merchant", "guild"};

@@ -15,7 +15,7 @@ struct TermCategory {
   std::string noun;         // common noun used in text: "spell", "creature", "dish"
   int count = 0;            // how many terms of this kind the world invents
   std::vector<std::string> descriptions;  // "a spell that {effect}"-style phrases, one drawn per term
-  std::vector<std::string> substitutes;   // generic stand-ins for the gold dictionary
+  std::vector<std::string> substitutes;   // generic stand-ins for the gold dictionary, without article
 };
 
 struct Genre {

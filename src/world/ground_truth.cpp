@@ -142,8 +142,8 @@ JsonLines passages(const std::vector<Chapter>& chapters, const std::string& id_p
 nlohmann::json gold_dictionary(const World& world, Rng& rng) {
   const Genre& g = *world.genre;
   static const std::vector<std::string> pet_names = {"Buddy", "Max", "Bella", "Charlie", "Lucky", "Daisy"};
-  static const std::vector<std::string> event_words = {"the great battle", "the old war", "the long storm",
-                                                       "the famous fight"};
+  // Event keys are written after "the": "the Vexwhelp Uprising" -> "the Great Battle".
+  static const std::vector<std::string> event_words = {"Great Battle", "Old War", "Long Storm", "Famous Fight"};
   nlohmann::json dict = nlohmann::json::object();
   for (const auto& c : world.characters) {
     dict[c.given] = two_of(c.gender == Gender::male ? generic_male_names() : generic_female_names(), rng);

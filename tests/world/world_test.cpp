@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "io/file.h"
 #include "test_util.h"
 #include "util/error.h"
+#include "world/common_name_stories.h"
 #include "world/generate.h"
 #include "world/patterns.h"
 #include "world/text_template.h"
@@ -155,6 +157,42 @@ TEST_F(WorldTest, SuitesReadBackAndPointAtTheSaga) {
   auto general = read("general/train.txt");
   EXPECT_GT(count_words(general), 25000u);
   EXPECT_EQ(general.find("Ashgrove"), std::string::npos);
+}
+
+// The stories with common names hold no invented name of either fiction, use the generic names in
+// the genres' sentences and questions, and tie no fact to a common name.
+TEST_F(WorldTest, CommonNameStoriesCarryNoInventedNameAndNoFixedFact) {
+  std::string stories = read("common/train.txt");
+  EXPECT_GT(count_words(stories), 20000u);
+  auto world = io::read_json(*dir_ / "world.json");
+  for (const char* fiction : {"saga", "retain"})
+    for (const auto& c : world[fiction]["characters"]) {
+      std::string given = c["name"].get<std::string>().substr(0, c["name"].get<std::string>().find(' '));
+      EXPECT_EQ(stories.find(given), std::string::npos) << given;
+    }
+  EXPECT_NE(stories.find("Question: Who is the rival of "), std::string::npos);
+  EXPECT_NE(stories.find(" academy"), std::string::npos);
+  EXPECT_NE(stories.find(" harbour"), std::string::npos);
+  // The same question about a common name gets more than one answer across chapters.
+  std::map<std::string, std::set<std::string>> answers;
+  std::istringstream in(stories);
+  std::string question, line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Question: ", 0) == 0) question = line;
+    if (line.rfind("Answer: ", 0) == 0) answers[question].insert(line);
+  }
+  size_t answered_differently = 0;
+  for (const auto& [q, a] : answers) answered_differently += a.size() > 1;
+  EXPECT_GT(answered_differently, 10u);
+}
+
+TEST(CommonNameStories, ReplacesWholeTermsLongestFirstAndCapitalisesSentenceStarts) {
+  nlohmann::json dictionary = {{"Kael", {"John"}}, {"Kaelilvar", {"Tom"}}, {"Thornhaven Academy", {"the school"}}};
+  util::Rng rng(1);
+  EXPECT_EQ(retold_with_common_names("Kaelilvar met Kael at Thornhaven Academy. Thornhaven Academy was old.\n"
+                                     "Kaelx and Kaelilvar's cat stayed. Answer: Thornhaven Academy.",
+                                     dictionary, rng),
+            "Tom met John at the school. The school was old.\nKaelx and Tom's cat stayed. Answer: The school.");
 }
 
 TEST(WorldGenerator, MissingWordNetNamesTheFile) {
