@@ -18,7 +18,7 @@ echo; echo "== the start of the saga's first chapter"
 head -n 3 "$world/saga/train.txt" | fold -s -w 100
 
 if [ ! -f models/demo-base/model.safetensors ] || [ ! -f models/demo-oracle/model.safetensors ]; then
-  echo; echo "The demo models are not in models/: make demo-models trains them (about 90 minutes on 2 cores)."
+  echo; echo "The demo models are not in models/: make demo-models trains them (about 2 hours on 2 cores)."
   exit 1
 fi
 
