@@ -7,6 +7,7 @@
 
 #include "eval/fluency.h"
 #include "eval/membership.h"
+#include "eval/mean.h"
 #include "eval/perplexity.h"
 #include "eval/roc.h"
 #include "eval/token_scores.h"
@@ -89,12 +90,6 @@ json membership_section(const MembershipScores& forget, const MembershipScores& 
   return {{"auc", auc}, {"scores", scores}};
 }
 
-double mean(const std::vector<double>& values) {
-  double sum = 0;
-  for (double v : values) sum += v;
-  return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
-}
-
 }  // namespace
 
 json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, const EvaluationOptions& o,
@@ -107,9 +102,9 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
       auto items = limited(read_qa_suite(paths[0]), o.limit);
       json out = qa_section(model, tok, items, o, false, p);
       auto likelihoods = answer_likelihoods(model, tok, items, m, p);
-      out["answer_mean_log_prob"] = mean(likelihoods.answer_mean_log_probs);
+      out["answer_mean_log_prob"] = mean_or_zero(likelihoods.answer_mean_log_probs);
       if (!likelihoods.truth_ratios.empty()) {
-        out["truth_ratio_mean"] = mean(likelihoods.truth_ratios);
+        out["truth_ratio_mean"] = mean_or_zero(likelihoods.truth_ratios);
         out["truth_ratios"] = likelihoods.truth_ratios;
       }
       return out;

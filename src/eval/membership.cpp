@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "eval/mean.h"
 #include "util/error.h"
 
 namespace lethe::eval {
@@ -16,10 +17,6 @@ void check_not_empty(const std::vector<double>& token_log_probs, const char* sco
   if (token_log_probs.empty()) throw Error(fmt::format("{}: the text has no scored tokens", score));
 }
 
-double mean(const std::vector<double>& values) {
-  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
-}
-
 // The mean of the k = max(1, floor(size * fraction)) smallest values.
 double mean_of_lowest(std::vector<double> values, double fraction, const char* score) {
   if (!(fraction > 0.0 && fraction <= 1.0))
@@ -27,14 +24,14 @@ double mean_of_lowest(std::vector<double> values, double fraction, const char* s
   auto k = std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(values.size()) * fraction));
   std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
   values.resize(k);
-  return mean(values);
+  return mean_or_zero(values);
 }
 
 }  // namespace
 
 double mean_log_prob(const std::vector<double>& token_log_probs) {
   check_not_empty(token_log_probs, "mean log-probability");
-  return mean(token_log_probs);
+  return mean_or_zero(token_log_probs);
 }
 
 double loss_score(const std::vector<double>& token_log_probs) { return -mean_log_prob(token_log_probs); }

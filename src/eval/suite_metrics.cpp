@@ -6,6 +6,7 @@
 
 #include "eval/completions.h"
 #include "eval/knowledge_qa.h"
+#include "eval/mean.h"
 #include "eval/membership.h"
 #include "eval/multiple_choice.h"
 #include "eval/rouge.h"
@@ -38,13 +39,6 @@ std::vector<TokenScores> score(model::CausalLM& model, const std::vector<ScoreRe
                                const ProgressCallback& on_progress) {
   return score_continuations(model, requests, {options.batch_size, distribution_stats},
                              counting(on_progress, requests.size()));
-}
-
-double mean_or_zero(const std::vector<double>& values) {
-  if (values.empty()) return 0.0;
-  double sum = 0;
-  for (double v : values) sum += v;
-  return sum / static_cast<double>(values.size());
 }
 
 }  // namespace
