@@ -4,13 +4,14 @@
 
 #include "cli/commands.h"
 #include "cli/runtime.h"
+#include "io/file.h"
 #include "model/checkpoint.h"
 #include "tokenizer/tokenizer.h"
 #include "train/text_stream.h"
+#include "train/trainer.h"
 #include "unlearn/anchor_dictionary.h"
 #include "unlearn/label_stage.h"
 #include "util/content_hash.h"
-#include "util/progress.h"
 
 namespace lethe::cli {
 namespace {
@@ -25,17 +26,9 @@ struct LabelsCliOptions {
 
 nlohmann::json provenance(const LabelsCliOptions& o) {
   std::vector<std::filesystem::path> corpus(o.forget_files.begin(), o.forget_files.end());
-  return {{"base", util::hash_model_dir(o.base_dir)},
-          {"reinforced", util::hash_model_dir(o.reinforced_dir)},
-          {"corpus", util::hash_files(corpus)},
-          {"dictionary", util::hash_files({o.dictionary})},
-          {"paper_rules", o.paper_rules},
-          {"block_length", o.labels.block_length},
-          {"alphas", o.labels.alphas},
-          {"translations", o.labels.translations},
-          {"soft_top_k", o.labels.soft_top_k},
-          {"temperature", o.labels.temperature},
-          {"seed", o.labels.seed}};
+  return unlearn::label_provenance({util::hash_model_dir(o.base_dir), util::hash_model_dir(o.reinforced_dir),
+                                    util::hash_files(corpus), util::hash_files({o.dictionary})},
+                                   o.paper_rules, o.labels);
 }
 
 void run_labels(LabelsCliOptions o) {
@@ -50,11 +43,15 @@ void run_labels(LabelsCliOptions o) {
   unlearn::TermMatcher matcher(*tok, dictionary);
   auto corpus = train::token_stream(*tok, o.forget_files);
   o.labels.block_length = std::min(o.labels.block_length, base->config().max_position_embeddings);
-  util::Progress progress("labels", static_cast<int64_t>(corpus.size()) / o.labels.block_length, "blocks");
-  auto blocks = unlearn::write_generic_labels(base, reinforced, matcher, corpus, o.labels, provenance(o), o.out,
-                                              [&](int64_t n) { progress.advance(n); });
-  progress.finish();
-  fmt::print("{} blocks of generic labels ({} terms in the dictionary) written to {}\n", blocks, dictionary.size(), o.out);
+  train::install_interrupt_handler();
+  auto result = unlearn::write_generic_labels(base, reinforced, matcher, corpus, o.labels, provenance(o), o.out, "labels");
+  if (result.interrupted) {
+    fmt::print(stderr, "interrupted: {} keeps the finished blocks; run the same command again to resume\n",
+               io::PartialFile::partial_path(o.out).string());
+    throw CLI::RuntimeError(130);
+  }
+  fmt::print("{} blocks of generic labels ({} terms in the dictionary) written to {}\n", result.blocks,
+             dictionary.size(), o.out);
 }
 
 }  // namespace

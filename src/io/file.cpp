@@ -40,6 +40,19 @@ std::filesystem::path temp_path_for(const std::filesystem::path& path) {
   return parent_folder(path) / name;
 }
 
+void write_all(int fd, const void* data, std::size_t size, const std::filesystem::path& path) {
+  const char* bytes = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, bytes, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno(path, "cannot write", errno);
+    }
+    bytes += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
 }  // namespace
 
 std::string read_file(const std::filesystem::path& path) {
@@ -99,16 +112,7 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::write(const void* data, std::size_t size) {
   if (fd_ < 0) throw Error(fmt::format("{}: write after commit", path_.string()));
-  const char* bytes = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd_, bytes, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno(path_, "cannot write", errno);
-    }
-    bytes += n;
-    size -= static_cast<std::size_t>(n);
-  }
+  write_all(fd_, data, size, path_);
 }
 
 void AtomicFile::commit() {
@@ -120,6 +124,59 @@ void AtomicFile::commit() {
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
     throw_errno(path_, "cannot rename the temporary file onto it", errno);
   temp_path_.clear();
+  fsync_folder(parent_folder(path_));
+}
+
+PartialFile::PartialFile(std::filesystem::path path) : path_(std::move(path)) {
+  auto partial = partial_path(path_);
+  fd_ = ::open(partial.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw_errno(partial, "cannot open", errno);
+  if (::lseek(fd_, 0, SEEK_END) < 0) throw_errno(partial, "cannot seek", errno);
+}
+
+PartialFile::~PartialFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::filesystem::path PartialFile::partial_path(const std::filesystem::path& path) {
+  return path.string() + ".partial";
+}
+
+uint64_t PartialFile::size() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) throw_errno(partial_path(path_), "cannot stat", errno);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+bool PartialFile::starts_with(std::string_view bytes) const {
+  if (size() < bytes.size()) return false;
+  std::string head(bytes.size(), '\0');
+  if (::pread(fd_, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size()))
+    throw_errno(partial_path(path_), "cannot read", errno);
+  return head == bytes;
+}
+
+void PartialFile::truncate(uint64_t size) {
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0 || ::lseek(fd_, static_cast<off_t>(size), SEEK_SET) < 0)
+    throw_errno(partial_path(path_), "cannot truncate", errno);
+}
+
+void PartialFile::append(const void* data, std::size_t size) {
+  if (fd_ < 0) throw Error(fmt::format("{}: write after commit", path_.string()));
+  write_all(fd_, data, size, partial_path(path_));
+}
+
+void PartialFile::sync() {
+  if (::fsync(fd_) != 0) throw_errno(partial_path(path_), "cannot sync", errno);
+}
+
+void PartialFile::commit() {
+  sync();
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw_errno(path_, "cannot close", errno);
+  if (::rename(partial_path(path_).c_str(), path_.c_str()) != 0)
+    throw_errno(path_, "cannot rename the partial file onto it", errno);
   fsync_folder(parent_folder(path_));
 }
 

@@ -34,4 +34,26 @@ class AtomicFile {
   int fd_ = -1;
 };
 
+// A file written in pieces over one run or several: the pieces go to `PATH.partial`, which an
+// interruption leaves in place for the next run to continue; commit() renames it to PATH.
+class PartialFile {
+ public:
+  explicit PartialFile(std::filesystem::path path);  // opens PATH.partial, or creates it empty
+  ~PartialFile();
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+
+  static std::filesystem::path partial_path(const std::filesystem::path& path);
+  uint64_t size() const;
+  bool starts_with(std::string_view bytes) const;
+  void truncate(uint64_t size);  // appending continues from there
+  void append(const void* data, std::size_t size);
+  void sync();    // what was appended survives a crash
+  void commit();  // synced, then renamed to PATH
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
 }  // namespace lethe::io

@@ -40,12 +40,16 @@ std::vector<T> take(const char*& at, size_t count) {
   return out;
 }
 
+LabelFileHeader checked(LabelFileHeader header, const std::filesystem::path& path) {
+  if (header.block_length <= 0 || header.label_sets <= 0 || header.soft_top_k < 0)
+    throw Error(path.string() + ": label file header needs a block length and at least one label set");
+  return header;
+}
+
 }  // namespace
 
 LabelFileWriter::LabelFileWriter(const std::filesystem::path& path, LabelFileHeader header)
-    : header_(std::move(header)), file_(path) {
-  if (header_.block_length <= 0 || header_.label_sets <= 0 || header_.soft_top_k < 0)
-    throw Error(path.string() + ": label file header needs a block length and at least one label set");
+    : header_(checked(std::move(header), path)), file_(path) {
   std::string json = nlohmann::json{{"block_length", header_.block_length},
                                     {"label_sets", header_.label_sets},
                                     {"soft_top_k", header_.soft_top_k},
@@ -56,7 +60,21 @@ LabelFileWriter::LabelFileWriter(const std::filesystem::path& path, LabelFileHea
   put(head, &kVersion, 1);
   put(head, &length, 1);
   head += json;
-  file_.write(head.data(), head.size());
+  header_bytes_ = head.size();
+  record_bytes_ = record_bytes(header_);
+  if (file_.starts_with(head)) {
+    records_ = static_cast<int64_t>((file_.size() - header_bytes_) / record_bytes_);
+    keep_records(records_);  // a record cut short by a crash goes
+  } else {
+    file_.truncate(0);
+    file_.append(head.data(), head.size());
+  }
+}
+
+void LabelFileWriter::keep_records(int64_t count) {
+  if (count < 0 || count > records_) throw Error(fmt::format("label file: cannot keep {} of {} records", count, records_));
+  file_.truncate(header_bytes_ + static_cast<uint64_t>(count) * record_bytes_);
+  records_ = count;
 }
 
 void LabelFileWriter::append(const LabelRecord& r) {
@@ -74,8 +92,11 @@ void LabelFileWriter::append(const LabelRecord& r) {
     put(bytes, r.soft_ids[s].data(), soft);
     put(bytes, r.soft_probabilities[s].data(), soft);
   }
-  file_.write(bytes.data(), bytes.size());
+  file_.append(bytes.data(), bytes.size());
+  ++records_;
 }
+
+void LabelFileWriter::sync() { file_.sync(); }
 
 void LabelFileWriter::commit() { file_.commit(); }
 

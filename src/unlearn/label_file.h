@@ -30,15 +30,22 @@ struct LabelRecord {
   std::vector<std::vector<float>> soft_probabilities;  // [set] (L*k)
 };
 
+// Writes PATH.partial and renames it to PATH on commit. An interrupted run leaves PATH.partial;
+// a writer with the very same header continues it, keeping its whole records.
 class LabelFileWriter {
  public:
   LabelFileWriter(const std::filesystem::path& path, LabelFileHeader header);
-  void append(const LabelRecord& record);  // throws lethe::Error if its sizes do not fit the header
-  void commit();                            // the file appears under its name only now
+  int64_t records() const { return records_; }  // whole records in the file so far
+  void keep_records(int64_t count);             // drops the records after the first `count`
+  void append(const LabelRecord& record);       // throws lethe::Error if its sizes do not fit the header
+  void sync();                                  // what was appended survives a crash
+  void commit();                                // the file appears under its name only now
 
  private:
   LabelFileHeader header_;
-  io::AtomicFile file_;
+  io::PartialFile file_;
+  uint64_t header_bytes_ = 0, record_bytes_ = 0;
+  int64_t records_ = 0;
 };
 
 class LabelFileReader {

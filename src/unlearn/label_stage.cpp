@@ -1,9 +1,15 @@
 #include "unlearn/label_stage.h"
 
+#include <fmt/core.h>
+
+#include <optional>
+
+#include "train/trainer.h"
 #include "unlearn/generic_labels.h"
 #include "unlearn/label_file.h"
 #include "unlearn/translation.h"
 #include "util/error.h"
+#include "util/progress.h"
 #include "util/rng.h"
 
 namespace lethe::unlearn {
@@ -41,17 +47,44 @@ std::vector<float> to_float(const torch::Tensor& t) {
 
 }  // namespace
 
-int64_t write_generic_labels(model::CausalLM& base, model::CausalLM& reinforced, const TermMatcher& matcher,
-                             const std::vector<int32_t>& corpus, const LabelOptions& o,
-                             const nlohmann::json& provenance, const std::filesystem::path& out,
-                             const std::function<void(int64_t)>& on_block) {
+nlohmann::json label_provenance(const LabelSources& sources, bool paper_rules, const LabelOptions& o) {
+  return {{"base", sources.base},
+          {"reinforced", sources.reinforced},
+          {"corpus", sources.corpus},
+          {"dictionary", sources.dictionary},
+          {"paper_rules", paper_rules},
+          {"block_length", o.block_length},
+          {"alphas", o.alphas},
+          {"translations", o.translations},
+          {"soft_top_k", o.soft_top_k},
+          {"temperature", o.temperature},
+          {"batch_size", o.batch_size},
+          {"seed", o.seed}};
+}
+
+LabelStageResult write_generic_labels(model::CausalLM& base, model::CausalLM& reinforced, const TermMatcher& matcher,
+                                      const std::vector<int32_t>& corpus, const LabelOptions& o,
+                                      const nlohmann::json& provenance, const std::filesystem::path& out,
+                                      const std::string& progress_label) {
   if (o.block_length < 2 || o.alphas.empty() || o.translations < 1 || o.batch_size < 1)
     throw Error("labels: block length >= 2, at least one alpha, one translation and a batch of one are needed");
   const int64_t blocks = static_cast<int64_t>(corpus.size()) / o.block_length;
   if (blocks == 0) throw Error("labels: the corpus is shorter than one block");
   torch::NoGradGuard no_grad;
   LabelFileWriter writer(out, {o.block_length, static_cast<int64_t>(o.alphas.size()), o.soft_top_k, provenance});
-  for (int64_t first = 0; first < blocks; first += o.batch_size) {
+  LabelStageResult result;
+  result.blocks = blocks;
+  // Whole batches only: the blocks of a batch are computed together, so a resumed run must cut the
+  // corpus into the same batches as an uninterrupted one.
+  result.resumed_blocks = std::min(writer.records(), blocks) / o.batch_size * o.batch_size;
+  writer.keep_records(result.resumed_blocks);
+  std::optional<util::Progress> progress;
+  if (!progress_label.empty()) {
+    if (result.resumed_blocks > 0)
+      fmt::print(stderr, "{}: resuming after block {} of {}\n", progress_label, result.resumed_blocks, blocks);
+    progress.emplace(progress_label, blocks - result.resumed_blocks, "blocks");
+  }
+  for (int64_t first = result.resumed_blocks; first < blocks; first += o.batch_size) {
     const int64_t count = std::min(o.batch_size, blocks - first);
     std::vector<std::vector<int32_t>> originals;
     for (int64_t b = 0; b < count; ++b) {
@@ -91,10 +124,15 @@ int64_t write_generic_labels(model::CausalLM& base, model::CausalLM& reinforced,
       }
       writer.append(record);
     }
-    if (on_block) on_block(count);
+    writer.sync();
+    if (progress) progress->advance(count);
+    if (train::interrupt_requested() && first + count < blocks) {
+      result.interrupted = true;
+      return result;
+    }
   }
   writer.commit();
-  return blocks;
+  return result;
 }
 
 }  // namespace lethe::unlearn

@@ -15,7 +15,6 @@
 #include "unlearn/stages.h"
 #include "util/content_hash.h"
 #include "util/error.h"
-#include "util/progress.h"
 
 namespace lethe::unlearn {
 namespace {
@@ -237,12 +236,9 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
   fs::path labels_path = c.out / "labels.bin";
   LabelOptions label_options = c.labels;
   label_options.block_length = block_length;
-  nlohmann::json provenance = {{"base", base_hash}, {"reinforced", util::hash_model_dir(reinforced_dir)},
-                               {"corpus", forget_hash}, {"dictionary", util::hash_files({c.dictionary})},
-                               {"paper_rules", c.paper_rules}, {"block_length", block_length},
-                               {"alphas", label_options.alphas}, {"translations", label_options.translations},
-                               {"soft_top_k", label_options.soft_top_k}, {"temperature", label_options.temperature},
-                               {"seed", label_options.seed}};
+  auto provenance = label_provenance({base_hash, util::hash_model_dir(reinforced_dir), forget_hash,
+                                      util::hash_files({c.dictionary})},
+                                     c.paper_rules, label_options);
   bool labels_ready = false;
   if (fs::exists(labels_path)) {
     try {
@@ -259,10 +255,10 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
     if (c.paper_rules) dictionary = apply_paper_rules(dictionary);
     TermMatcher matcher(*tok, dictionary);
     auto reinforced = model::load_causal_lm(reinforced_dir, device, torch::kFloat);
-    util::Progress progress("stage 3 (labels)", static_cast<int64_t>(forget.size()) / block_length, "blocks");
-    write_generic_labels(base, reinforced, matcher, forget, label_options, provenance, labels_path,
-                         [&](int64_t n) { progress.advance(n); });
-    progress.finish();
+    if (write_generic_labels(base, reinforced, matcher, forget, label_options, provenance, labels_path,
+                             "stage 3 (labels)")
+            .interrupted)
+      return PipelineStatus::interrupted;
   }
 
   // Stage 4: the baseline fine-tuned on generic labels.

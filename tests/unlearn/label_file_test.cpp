@@ -1,5 +1,5 @@
 // The label file: a round trip of hard and soft labels, its refusal when made from other inputs,
-// and clear errors on damaged files.
+// an interrupted file continued, and clear errors on damaged files.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -59,6 +59,48 @@ TEST(LabelFile, RoundTripOfHardAndSoftLabels) {
     EXPECT_NE(message.find("dictionary"), std::string::npos) << message;
     EXPECT_EQ(message.find("corpus"), std::string::npos) << message;
   }
+}
+
+TEST(LabelFile, AnInterruptedFileIsContinuedFromItsWholeRecords) {
+  auto path = test::scratch_dir() / "labels.bin";
+  auto partial = io::PartialFile::partial_path(path);
+  {
+    LabelFileWriter writer(path, two_sets_soft());
+    writer.append(record(0));
+    writer.append(record(100));
+    writer.sync();
+  }  // interrupted: never committed
+  EXPECT_FALSE(fs::exists(path));
+  std::ofstream(partial, std::ios::app) << "half a record";  // a crash in the middle of the next one
+
+  LabelFileWriter writer(path, two_sets_soft());
+  EXPECT_EQ(writer.records(), 2);
+  EXPECT_THROW(writer.keep_records(3), Error);
+  writer.append(record(200));
+  writer.commit();
+  EXPECT_FALSE(fs::exists(partial));
+  LabelFileReader reader(path);
+  ASSERT_EQ(reader.block_count(), 3);
+  EXPECT_EQ(reader.read(1).tokens, record(100).tokens);
+  EXPECT_EQ(reader.read(2).labels, record(200).labels);
+}
+
+TEST(LabelFile, APartialFileOfOtherInputsIsStartedAfresh) {
+  auto path = test::scratch_dir() / "labels.bin";
+  {
+    LabelFileWriter writer(path, two_sets_soft());
+    writer.append(record(0));
+  }
+  auto other = two_sets_soft();
+  other.provenance["base"] = "bb22";
+  LabelFileWriter writer(path, other);
+  EXPECT_EQ(writer.records(), 0);
+  writer.append(record(300));
+  writer.commit();
+  LabelFileReader reader(path);
+  EXPECT_EQ(reader.block_count(), 1);
+  EXPECT_EQ(reader.header().provenance, other.provenance);
+  EXPECT_EQ(reader.read(0).tokens, record(300).tokens);
 }
 
 TEST(LabelFile, RecordsThatDoNotFitTheHeaderAreRefused) {

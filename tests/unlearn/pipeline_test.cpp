@@ -6,6 +6,7 @@
 #include <fstream>
 #include <numeric>
 
+#include "io/file.h"
 #include "test_util.h"
 #include "tokenizer/sentencepiece_training.h"
 #include "train/trainer.h"
@@ -98,7 +99,7 @@ TEST(UnlearnPipeline, GenericLabelsForgetTheFictionMoreThanOtherText) {
                              {"Ashmoor Keep", {"the castle"}}, {"Vantrel", {"light"}}});
   LabelOptions label_options;
   label_options.block_length = 32;
-  auto blocks = write_generic_labels(base, reinforced, matcher, fiction, label_options, {{"test", 1}}, dir / "labels.bin");
+  auto blocks = write_generic_labels(base, reinforced, matcher, fiction, label_options, {{"test", 1}}, dir / "labels.bin").blocks;
   auto labels = std::make_shared<LabelFileReader>(dir / "labels.bin");
   ASSERT_EQ(labels->block_count(), blocks);
 
@@ -122,6 +123,45 @@ TEST(UnlearnPipeline, GenericLabelsForgetTheFictionMoreThanOtherText) {
       unlearn(regularised, "unlearn-kl", std::make_shared<train::TokenBlocks>(other, 32, 4));
   EXPECT_LT(other_rise_kl, 0.5 * other_rise) << other_rise_kl << " vs " << other_rise;
   EXPECT_GT(fiction_rise_kl, 0.2);
+}
+
+// Ctrl-C during the labels stops after the batch in flight; the same call then continues the
+// partial file (dropping a record a crash cut short) and writes the file an uninterrupted run writes.
+TEST(UnlearnPipeline, InterruptedLabelsResumeToTheSameFile) {
+  auto dir = test::scratch_dir();
+  std::ofstream(dir / "fiction.txt") << fiction_text();
+  tokenizer::SentencePieceTrainOptions spm;
+  spm.inputs = {dir / "fiction.txt"};
+  spm.vocab_size = 300;
+  tokenizer::train_sentencepiece_model(spm, dir / "tok");
+  auto tok = tokenizer::load_tokenizer(dir / "tok");
+  auto fiction = tok->encode(fiction_text(), false);
+  auto base = tiny_model(tok->vocab_size()), reinforced = tiny_model(tok->vocab_size());
+  model::initialize_parameters(reinforced, 4);
+  TermMatcher matcher(*tok, {{"Zorbix Quellmar", {"John Smith", "Tom Brown"}}, {"Ashmoor Keep", {"the castle"}}});
+  LabelOptions o;
+  o.block_length = 32;
+  o.batch_size = 3;
+  o.translations = 2;
+  o.soft_top_k = 4;
+  auto write = [&](const char* name) {
+    return write_generic_labels(base, reinforced, matcher, fiction, o, {{"test", 1}}, dir / name);
+  };
+  auto whole = write("whole.bin");
+  ASSERT_GT(whole.blocks, 2 * o.batch_size);
+
+  auto partial = io::PartialFile::partial_path(dir / "resumed.bin");
+  train::request_interrupt();
+  auto first = write("resumed.bin");
+  train::clear_interrupt();
+  EXPECT_TRUE(first.interrupted);
+  EXPECT_FALSE(fs::exists(dir / "resumed.bin"));
+  std::ofstream(partial, std::ios::app) << "a torn record";
+  auto second = write("resumed.bin");
+  EXPECT_FALSE(second.interrupted);
+  EXPECT_EQ(second.resumed_blocks, o.batch_size);
+  EXPECT_FALSE(fs::exists(partial));
+  EXPECT_EQ(io::read_file(dir / "resumed.bin"), io::read_file(dir / "whole.bin"));
 }
 
 }  // namespace
