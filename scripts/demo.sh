@@ -27,7 +27,7 @@ saga_question=$(first_question "$world/suite/forget_qa.jsonl")
 retain_question=$(first_question "$world/suite/retain_qa.jsonl")
 ask() {
   echo; echo "== $1"
-  "$lethe" generate "$1" -n 12 --prompt "Question: $saga_question"$'\n'"Answer:" \
+  "$lethe" generate "$1" -n 12 --stop $'\n' --prompt "Question: $saga_question"$'\n'"Answer:" \
     --prompt "Question: $retain_question"$'\n'"Answer:"
 }
 ask models/demo-base

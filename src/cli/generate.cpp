@@ -1,6 +1,7 @@
 // lethe generate MODEL --prompt TEXT: text continuation, streamed as it is produced.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -23,8 +24,39 @@ struct GenerateCliOptions {
   float top_p = 1.0f;
   uint64_t seed = 0;
   bool ignore_eos = false;
+  std::vector<std::string> stops;
   RuntimeOptions runtime;
 };
+
+// One continuation as text, decoded as it grows, and how much of it is on the screen.
+struct Continuation {
+  tokenizer::StreamDecoder decoder;
+  std::string text;
+  std::size_t shown = 0;
+};
+
+std::size_t first_stop(const std::string& text, const std::vector<std::string>& stops) {
+  std::size_t at = std::string::npos;
+  for (const auto& stop : stops) at = std::min(at, text.find(stop));
+  return at;
+}
+
+// The part of the text a reader may see: all of it up to the first stop text. While the text
+// still grows, its last bytes that could be the start of a stop text wait.
+std::size_t visible_length(const std::string& text, const std::vector<std::string>& stops, bool growing) {
+  std::size_t stop = first_stop(text, stops);
+  if (stop != std::string::npos) return stop;
+  std::size_t held = 0;
+  for (const auto& s : stops) held = std::max(held, s.size() - 1);
+  return growing ? text.size() - std::min(held, text.size()) : text.size();
+}
+
+void print_new_text(Continuation& c, const std::vector<std::string>& stops, bool growing) {
+  std::size_t end = std::max(visible_length(c.text, stops, growing), c.shown);
+  fmt::print("{}", c.text.substr(c.shown, end - c.shown));
+  std::fflush(stdout);
+  c.shown = end;
+}
 
 void run_generate(const GenerateCliOptions& o) {
   apply_runtime(o.runtime);
@@ -40,25 +72,28 @@ void run_generate(const GenerateCliOptions& o) {
     if (tok->eos_id) options.stop_ids.push_back(*tok->eos_id);
   }
   std::vector<std::vector<int32_t>> prompt_ids;
-  for (const auto& p : o.prompts) prompt_ids.push_back(tok->encode(p, /*add_special=*/true));
+  std::vector<Continuation> continuations;
+  for (const auto& p : o.prompts) {
+    prompt_ids.push_back(tok->encode(p, /*add_special=*/true));
+    continuations.push_back({tokenizer::StreamDecoder(*tok, prompt_ids.back()), "", 0});
+  }
 
+  // A single answer is streamed as it is produced; a batch is printed at the end, row by row.
+  const bool streaming = prompt_ids.size() == 1;
+  if (streaming) fmt::print("{}", o.prompts[0]);
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::vector<int32_t>> outputs;
-  if (prompt_ids.size() == 1) {  // stream the single answer as it is produced
-    tokenizer::StreamDecoder stream(*tok, prompt_ids[0]);
-    fmt::print("{}", o.prompts[0]);
-    outputs = model::generate(model, prompt_ids, options, [&](int64_t, int32_t id) {
-      fmt::print("{}", stream.push(id));
-      std::fflush(stdout);
-    });
-    fmt::print("{}\n", stream.flush());
-  } else {
-    outputs = model::generate(model, prompt_ids, options);
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-      std::vector<int32_t> ids = prompt_ids[i];  // decoded whole, so the continuation keeps its spaces
-      ids.insert(ids.end(), outputs[i].begin(), outputs[i].end());
-      fmt::print("[{}] {}\n", i, tok->decode(ids, /*skip_special=*/true));
-    }
+  auto outputs = model::generate(model, prompt_ids, options, [&](int64_t row, int32_t id) {
+    auto& c = continuations[row];
+    c.text += c.decoder.push(id);
+    if (streaming) print_new_text(c, o.stops, /*growing=*/true);
+    return first_stop(c.text, o.stops) != std::string::npos;
+  });
+  for (std::size_t i = 0; i < continuations.size(); ++i) {
+    auto& c = continuations[i];
+    c.text += c.decoder.flush();
+    if (!streaming) fmt::print("[{}] {}", i, o.prompts[i]);
+    print_new_text(c, o.stops, /*growing=*/false);
+    fmt::print("\n");
   }
   std::fflush(stdout);  // the text before the statistics on stderr
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -80,6 +115,8 @@ void register_generate(CLI::App& app) {
   cmd->add_option("--top-p", o->top_p, "sample from the smallest set with this much mass")->capture_default_str();
   cmd->add_option("--seed", o->seed, "random seed for sampling")->capture_default_str();
   cmd->add_flag("--ignore-eos", o->ignore_eos, "keep going after the end-of-sequence token");
+  cmd->add_option("--stop", o->stops, "end a continuation where this text appears, not shown (repeatable; "
+                                      "a newline: --stop $'\\n')");
   add_runtime_options(cmd, o->runtime);
   cmd->callback([o] { run_generate(*o); });
 }

@@ -48,10 +48,10 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
       if (finished[b]) continue;
       int32_t id = samplers[b].sample(last[b].data_ptr<float>(), last.size(1));
       outputs[b].push_back(id);
-      if (on_token) on_token(b, id);
+      const bool stop_requested = on_token && on_token(b, id);
       next[b][0] = id;
       next_mask[b][0] = 1;
-      finished[b] = std::count(options.stop_ids.begin(), options.stop_ids.end(), id) > 0;
+      finished[b] = stop_requested || std::count(options.stop_ids.begin(), options.stop_ids.end(), id) > 0;
     }
     if (std::all_of(finished.begin(), finished.end(), [](bool f) { return f; })) break;
     if (step + 1 == options.max_new_tokens) break;

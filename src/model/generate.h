@@ -16,8 +16,8 @@ struct GenerateOptions {
   std::vector<int64_t> stop_ids;  // generation of a row ends after one of these (EOS)
 };
 
-// Called for every generated token: (row, token id).
-using TokenCallback = std::function<void(int64_t, int32_t)>;
+// Called for every generated token: (row, token id). Returning true ends that row (a stop text).
+using TokenCallback = std::function<bool(int64_t, int32_t)>;
 
 // Returns the new tokens of each prompt (stop token included when reached).
 std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<std::vector<int32_t>>& prompts,

@@ -72,6 +72,18 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   auto again = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos");
   EXPECT_EQ(text(again.output), text(greedy.output));  // greedy is deterministic
 
+  // --stop ends the continuation where a text appears, without showing it: cut the greedy
+  // continuation at a piece of itself.
+  std::string shown = text(greedy.output);
+  std::string continuation = shown.substr(9, shown.rfind('\n') - 9);  // after "the river", before "\n8"
+  ASSERT_GE(continuation.size(), 7u) << shown;
+  std::string stop = continuation.substr(4, 3);
+  auto stopped = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos --stop '" + stop + "'");
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
+  EXPECT_EQ(stopped.output.substr(0, stopped.output.find('\n', 9 + continuation.find(stop))),
+            "the river" + continuation.substr(0, continuation.find(stop)))
+      << "stop text '" << stop << "' in: " << shown;
+
   auto sampled = [&](int seed) {
     auto r = lethe("generate " + dir.string() + " -p 'the' -p 'stone and' -n 10 -t 1.0 --top-k 20 --top-p 0.95 "
                    "--ignore-eos --seed " + std::to_string(seed));
