@@ -11,6 +11,7 @@
 #include "eval/membership.h"
 #include "eval/token_scores.h"
 #include "util/content_hash.h"
+#include "util/words.h"
 
 namespace lethe::unlearn {
 namespace {
@@ -22,7 +23,6 @@ struct Word {
   bool after_space = false;     // one space, and nothing else, since the previous word
 };
 
-bool is_letter(char c) { return std::isalpha(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
 bool is_capitalised(const std::string& w) { return !w.empty() && std::isupper(static_cast<unsigned char>(w[0])); }
 
 std::string lowercase(std::string s) {
@@ -36,13 +36,13 @@ std::vector<Word> scan_words(const std::string& text) {
   bool sentence_start = true;
   size_t previous_end = std::string::npos;
   while (i < text.size()) {
-    if (!is_letter(text[i])) {
+    if (!util::is_word_byte(text[i])) {
       if (std::string_view(".!?:;\"\n").find(text[i]) != std::string_view::npos) sentence_start = true;
       ++i;
       continue;
     }
     size_t begin = i;
-    while (i < text.size() && is_letter(text[i])) ++i;
+    while (i < text.size() && util::is_word_byte(text[i])) ++i;
     bool after_space = previous_end != std::string::npos && begin == previous_end + 1 && text[previous_end] == ' ';
     words.push_back({text.substr(begin, i - begin), begin, sentence_start, after_space});
     sentence_start = false;
@@ -156,9 +156,7 @@ std::vector<size_t> occurrences(const std::string& text, const std::string& term
   std::vector<size_t> out;
   for (size_t at = text.find(term); at != std::string::npos && static_cast<int64_t>(out.size()) < limit;
        at = text.find(term, at + 1)) {
-    bool starts = at == 0 || !is_letter(text[at - 1]);
-    bool ends = at + term.size() == text.size() || !is_letter(text[at + term.size()]);
-    if (starts && ends && at > 0) out.push_back(at);
+    if (at > 0 && util::is_whole_word(text, at, term.size())) out.push_back(at);
   }
   return out;
 }

@@ -1,16 +1,14 @@
 #include "world/common_name_stories.h"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 #include <vector>
 
+#include "util/words.h"
 #include "world/text_template.h"
 
 namespace lethe::world {
 namespace {
-
-bool is_letter(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
 // True where a word at `at` begins a sentence, a line or a quotation.
 bool starts_sentence(const std::string& text, size_t at) {
@@ -34,10 +32,9 @@ std::string retold_with_common_names(const std::string& text, const nlohmann::js
   out.reserve(text.size());
   for (size_t at = 0; at < text.size();) {
     const std::pair<std::string, std::string>* found = nullptr;
-    if (at == 0 || !is_letter(text[at - 1])) {
+    if (at == 0 || !util::is_word_byte(text[at - 1])) {
       for (const auto& r : replacements) {
-        size_t end = at + r.first.size();
-        if (text.compare(at, r.first.size(), r.first) == 0 && (end == text.size() || !is_letter(text[end]))) {
+        if (text.compare(at, r.first.size(), r.first) == 0 && util::is_whole_word(text, at, r.first.size())) {
           found = &r;
           break;
         }
