@@ -4,16 +4,21 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 
 namespace lethe::test {
 
 std::filesystem::path scratch_dir() {
   const auto& unit = *::testing::UnitTest::GetInstance();
-  // Outside a test (a suite's shared set-up) the folder is named after the running suite.
+  // Outside a test (a suite's shared set-up) the folder is named after the running suite and the
+  // test filter: ctest runs each test in its own process, and two of one suite running at once
+  // must not share (and wipe) one folder.
   std::string name = unit.current_test_info()
                          ? std::string(unit.current_test_info()->test_suite_name()) + "." + unit.current_test_info()->name()
-                         : std::string(unit.current_test_suite()->name()) + ".shared";
+                         : std::string(unit.current_test_suite()->name()) + ".shared-" + GTEST_FLAG_GET(filter);
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
   std::filesystem::path dir = std::filesystem::path(LETHE_BINARY_DIR) / "test-scratch" / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
