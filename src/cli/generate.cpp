@@ -59,6 +59,8 @@ void print_new_text(Continuation& c, const std::vector<std::string>& stops, bool
 }
 
 void run_generate(const GenerateCliOptions& o) {
+  for (const auto& stop : o.stops)
+    if (stop.empty()) throw Error("--stop needs a text of at least one character");
   apply_runtime(o.runtime);
   auto device = o.runtime.resolve_device();
   auto tok = tokenizer::load_tokenizer(o.model_dir);

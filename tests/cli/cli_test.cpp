@@ -83,6 +83,9 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   EXPECT_EQ(stopped.output.substr(0, stopped.output.find('\n', 9 + continuation.find(stop))),
             "the river" + continuation.substr(0, continuation.find(stop)))
       << "stop text '" << stop << "' in: " << shown;
+  auto empty_stop = lethe("generate " + dir.string() + " --prompt 'the river' --stop ''");
+  EXPECT_EQ(empty_stop.exit_code, 1);
+  EXPECT_NE(empty_stop.output.find("--stop needs a text"), std::string::npos) << empty_stop.output;
 
   auto sampled = [&](int seed) {
     auto r = lethe("generate " + dir.string() + " -p 'the' -p 'stone and' -n 10 -t 1.0 --top-k 20 --top-p 0.95 "
