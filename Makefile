@@ -9,6 +9,7 @@ APT_PACKAGES := build-essential cmake pkg-config git \
   libtorch-dev libopenblas0-openmp \
   libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev \
   nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev \
+  libgoogle-perftools-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3-torch python3-numpy python3-sentencepiece \
   wordnet-base chromium

@@ -61,9 +61,11 @@ std::vector<Round> measure_rounds(const std::function<Measurement(double)>& leth
                                   const std::function<Measurement(double)>& python, double seconds) {
   std::vector<Round> rounds(3);
   for (auto& round : rounds) {
-    round.sgemm_gflops = util::measure_sgemm_peak_gflops(0.5);
+    round.sgemm_before = util::measure_sgemm_peak_gflops(0.5);
     round.lethe = lethe(seconds / 3);
+    round.sgemm_between = util::measure_sgemm_peak_gflops(0.5);
     round.python = python(seconds / 3);
+    round.sgemm_after = util::measure_sgemm_peak_gflops(0.5);
   }
   return rounds;
 }
@@ -73,7 +75,7 @@ namespace {
 void print_header(int threads) {
   auto blas = util::detect_blas();
   fmt::print("BLAS: {} {} | threads {}\n", blas.name, blas.core, threads);
-  fmt::print("median of 3 rounds; each round measures the sgemm peak, lethe and PyTorch back to back\n");
+  fmt::print("median of 3 rounds; each round measures the sgemm peak, lethe, the peak, PyTorch, the peak\n");
   fmt::print("{:<11} {:<8} {:>14} {:>14} {:>7} {:>11} {:>11} {:>12}\n", "model", "mode", "lethe tok/s",
              "pytorch tok/s", "ratio", "lethe MFU", "torch MFU", "sgemm GF/s");
 }
@@ -90,9 +92,9 @@ void print_row(const BenchModel& m, const std::string& mode, const std::vector<R
     lethe.push_back(r.lethe.tokens_per_second);
     python.push_back(r.python.tokens_per_second);
     ratio.push_back(r.lethe.tokens_per_second / r.python.tokens_per_second);
-    lethe_mfu.push_back(100.0 * r.lethe.tokens_per_second * flops_per_token / (r.sgemm_gflops * 1e9));
-    python_mfu.push_back(100.0 * r.python.tokens_per_second * flops_per_token / (r.sgemm_gflops * 1e9));
-    sgemm.push_back(r.sgemm_gflops);
+    lethe_mfu.push_back(100.0 * r.lethe.tokens_per_second * flops_per_token / (r.lethe_sgemm() * 1e9));
+    python_mfu.push_back(100.0 * r.python.tokens_per_second * flops_per_token / (r.python_sgemm() * 1e9));
+    sgemm.push_back(r.lethe_sgemm());
   }
   fmt::print("{:<11} {:<8} {:>14.0f} {:>14.0f} {:>7.3f} {:>10.1f}% {:>10.1f}% {:>12.1f}\n", m.name, mode,
              median(lethe), median(python), median(ratio), median(lethe_mfu), median(python_mfu), median(sgemm));

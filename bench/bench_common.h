@@ -29,10 +29,13 @@ Measurement time_steps(const std::function<void()>& step, int64_t tokens_per_ste
 // Runs bench/python_reference.py on the same model and shapes; mode "train" or "forward".
 Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds);
 
-// One round: the sgemm peak, lethe and Python measured back to back.
+// One round: lethe and Python measured back to back, with the sgemm peak measured before, between
+// and after them. Each MFU is taken against the mean of the two peaks around its own run.
 struct Round {
-  double sgemm_gflops = 0.0;
+  double sgemm_before = 0.0, sgemm_between = 0.0, sgemm_after = 0.0;
   Measurement lethe, python;
+  double lethe_sgemm() const { return (sgemm_before + sgemm_between) / 2; }
+  double python_sgemm() const { return (sgemm_between + sgemm_after) / 2; }
 };
 
 // The speed of a shared machine drifts by tens of percent within minutes, so each figure is a
@@ -40,23 +43,6 @@ struct Round {
 // of seconds/3 each.
 std::vector<Round> measure_rounds(const std::function<Measurement(double)>& lethe,
                                   const std::function<Measurement(double)>& python, double seconds);
-
-// Runs step once to warm up, then repeatedly for at least `seconds` (and 3 times).
-Measurement time_steps(const std::function<void()>& step, int64_t tokens_per_step, double seconds);
-
-// Runs bench/python_reference.py on the same model and shapes; mode "train" or "forward".
-Measurement measure_python(const BenchModel& m, const std::string& mode, int threads, double seconds);
-
-struct Comparison {
-  Measurement lethe, python;
-  double sgemm_gflops = 0.0;
-};
-
-// The speed of a shared machine drifts by tens of percent within minutes. So the sgemm peak, lethe
-// and Python are measured in alternation, three rounds of seconds/3 each, and each keeps its best:
-// a slow spell hurts none of them more than the others, and MFU = best rate / best peak.
-Comparison compare_in_rounds(const std::function<Measurement(double)>& lethe,
-                             const std::function<Measurement(double)>& python, double seconds);
 
 // The whole benchmark: for each model, lethe (measure_lethe) against Python PyTorch in `mode`
 // ("train" or "forward"), printed as one table row. flops_multiplier: 1 forward, 3 training.

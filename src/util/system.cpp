@@ -28,6 +28,12 @@ std::string call_string_function(const char* symbol) {
 
 }  // namespace
 
+std::string malloc_name() {
+  // gperftools' C API: const char* tc_version(int* major, int* minor, const char** patch).
+  auto tc_version = reinterpret_cast<const char* (*)(int*, int*, const char**)>(dlsym(RTLD_DEFAULT, "tc_version"));
+  return tc_version ? tc_version(nullptr, nullptr, nullptr) : "glibc malloc";
+}
+
 bool cpu_has_avx512() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f");
@@ -120,6 +126,7 @@ std::string system_report(bool measure) {
   report += fmt::format("blas:         {} ({})\n", blas.name, blas.library.empty() ? "?" : blas.library);
   if (!blas.core.empty()) report += fmt::format("blas core:    {}\n", blas.core);
   if (!blas.config.empty()) report += fmt::format("blas config:  {}\n", blas.config);
+  report += fmt::format("malloc:       {}\n", malloc_name());
   report += fmt::format("cuda:         {}\n", torch::cuda::is_available()
                                                    ? fmt::format("{} device(s)", torch::cuda::device_count())
                                                    : std::string("not available"));

@@ -13,6 +13,9 @@ struct BlasInfo {
 };
 
 BlasInfo detect_blas();
+// The allocator that serves malloc: "gperftools 2.10" when lethe is linked with tcmalloc, which
+// keeps freed memory for reuse (a training step then faults in no fresh pages), else "glibc malloc".
+std::string malloc_name();
 bool cpu_has_avx512();
 
 // Call first thing in main(). If OpenBLAS chose generic kernels on an AVX-512 CPU (OpenBLAS

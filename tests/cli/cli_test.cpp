@@ -290,13 +290,16 @@ namespace lethe {
 namespace {
 
 // On an AVX-512 CPU, OpenBLAS must end up on AVX-512 kernels (lethe re-executes itself with
-// OPENBLAS_CORETYPE when OpenBLAS 0.3.21 does not recognise the CPU), and the report is complete.
+// OPENBLAS_CORETYPE when OpenBLAS 0.3.21 does not recognise the CPU), the allocator is the one the
+// build chose, and the report is complete.
 TEST(Cli, SystemReportShowsBlasOnTheRightKernels) {
   auto result = test::run_command("env -u OPENBLAS_CORETYPE -u LETHE_BLAS_REEXEC " + std::string(LETHE_EXE) +
                                   " info --system");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  for (const char* field : {"threads:", "avx512:", "blas:", "sgemm peak:"})
+  for (const char* field : {"threads:", "avx512:", "blas:", "malloc:", "sgemm peak:"})
     EXPECT_NE(result.output.find(field), std::string::npos) << field << "\n" << result.output;
+  // The allocator is linked in, not called, so a linker that drops unused libraries could lose it.
+  if (LETHE_TCMALLOC) EXPECT_NE(result.output.find("malloc:       gperftools"), std::string::npos) << result.output;
   bool avx512 = result.output.find("avx512:       yes") != std::string::npos;
   bool openblas = result.output.find("blas:         OpenBLAS") != std::string::npos;
   if (avx512 && openblas)
