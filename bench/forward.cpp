@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   auto measure = [](const bench::BenchModel& m, double seconds) {
     torch::manual_seed(0);
     model::CausalLM lm(m.config);
+    // Initialised as `lethe pretrain` and Hugging Face do (normal, std 0.02), as in train_step.
+    model::initialize_parameters(lm, 0);
     lm->eval();
     torch::NoGradGuard no_grad;
     auto tokens = torch::randint(0, m.config.vocab_size, {m.batch, m.sequence}, torch::kLong);

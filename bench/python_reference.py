@@ -86,6 +86,9 @@ def main():
     torch.manual_seed(0)
     c = json.loads(a.config)
     model = Llama(c)
+    for module in model.modules():  # initialised as lethe does, and Hugging Face's _init_weights
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, 0.0, 0.02)
     tokens = torch.randint(0, c["vocab_size"], (a.batch, a.sequence))
     if a.mode == "train":
         opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
