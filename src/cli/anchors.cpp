@@ -66,6 +66,7 @@ void mine_dictionary(const AnchorsOptions& o) {
     throw Error("anchors: give --dictionary FILE, or --forget and --reference corpora to build one");
   if (o.base_dir.empty() != o.reinforced_dir.empty())
     throw Error("anchors: the model preference needs both --base and --reinforced");
+  if (!o.out.empty()) io::create_parent_folder(o.out);
   std::string forget_text = read_all(o.forget);
   auto candidates = unlearn::mine_anchor_terms(forget_text, read_all(o.reference), o.mining);
   if (!o.base_dir.empty()) {

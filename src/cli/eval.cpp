@@ -75,6 +75,7 @@ void run_eval(EvalOptions o) {
   if (!fs::is_directory(o.evaluation.suite_dir))
     throw Error(fmt::format("--suite {}: not a directory", o.evaluation.suite_dir.string()));
   for (const auto& text : o.texts) o.evaluation.texts.push_back(split_named(text, "--text"));
+  if (!o.out.empty()) io::create_parent_folder(o.out);
   std::vector<std::string> names;
   nlohmann::json results = nlohmann::json::object();
   nlohmann::json models = nlohmann::json::object();

@@ -91,6 +91,14 @@ nlohmann::json read_json(const std::filesystem::path& path) {
   }
 }
 
+void create_parent_folder(const std::filesystem::path& path) {
+  const auto folder = path.parent_path();
+  if (folder.empty()) return;
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error) throw Error(fmt::format("{}: cannot create the folder {}: {}", path.string(), folder.string(), error.message()));
+}
+
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& value) {
   write_file_atomic(path, value.dump(2) + "\n");
 }

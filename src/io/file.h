@@ -12,6 +12,10 @@ namespace lethe::io {
 std::string read_file(const std::filesystem::path& path);
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
+// Creates the folder that will hold `path`, with its parents. A command that writes its output
+// after long work calls it first, so that a missing folder cannot throw the work away.
+void create_parent_folder(const std::filesystem::path& path);
+
 // Parses a JSON file; errors name the file and the byte where parsing failed.
 nlohmann::json read_json(const std::filesystem::path& path);
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& value);

@@ -360,14 +360,14 @@ TEST(Cli, AnchorsFindsTheWorldsTermsAndChecksADictionary) {
   auto w = dir / "world";
   auto mined = lethe("anchors --forget " + (w / "saga/train.txt").string() + " --reference " +
                      (w / "retain/train.txt").string() + " --reference " + (w / "general/train.txt").string() +
-                     " --gold " + (w / "anchors_gold.json").string() + " --out " + (dir / "anchors.json").string());
+                     " --gold " + (w / "anchors_gold.json").string() + " --out " + (dir / "mined/anchors.json").string());  // a folder anchors creates
   ASSERT_EQ(mined.exit_code, 0) << mined.output;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(mined.output, m, std::regex("precision ([0-9.]+), recall ([0-9.]+)"))) << mined.output;
   EXPECT_GT(std::stod(m[1]), 0.95) << mined.output;
   EXPECT_GT(std::stod(m[2]), 0.95) << mined.output;
 
-  auto checked = lethe("anchors --dictionary " + (dir / "anchors.json").string());
+  auto checked = lethe("anchors --dictionary " + (dir / "mined/anchors.json").string());
   EXPECT_EQ(checked.exit_code, 0) << checked.output;
   auto missing = lethe("anchors --dictionary " + (dir / "missing.json").string());
   EXPECT_EQ(missing.exit_code, 1);

@@ -25,9 +25,9 @@ TEST(DemoModels, BothLoadAndOnlyTheBaseKnowsTheSaga) {
                                 " --models base=" + (models / "demo-base").string() +
                                 ",oracle=" + (models / "demo-oracle").string() +
                                 " --text general=" + (dir / "world/general/holdout.txt").string() +
-                                " --out " + (dir / "report.json").string());
+                                " --out " + (dir / "reports/report.json").string());  // a folder eval creates
   ASSERT_EQ(eval.exit_code, 0) << eval.output;
-  auto results = io::read_json(dir / "report.json")["results"];
+  auto results = io::read_json(dir / "reports/report.json")["results"];
   auto figure = [&](const char* model, const char* pointer) {
     return results[model][nlohmann::json::json_pointer(pointer)].get<double>();
   };
