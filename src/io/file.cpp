@@ -96,7 +96,8 @@ void create_parent_folder(const std::filesystem::path& path) {
   if (folder.empty()) return;
   std::error_code error;
   std::filesystem::create_directories(folder, error);
-  if (error) throw Error(fmt::format("{}: cannot create the folder {}: {}", path.string(), folder.string(), error.message()));
+  if (error)
+    throw Error(fmt::format("{}: cannot create the folder {}: {}", path.string(), folder.string(), error.message()));
 }
 
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& value) {

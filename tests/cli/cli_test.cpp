@@ -358,9 +358,11 @@ TEST(Cli, AnchorsFindsTheWorldsTermsAndChecksADictionary) {
   auto dir = test::scratch_dir();
   ASSERT_EQ(lethe("world generate --seed 1 --out " + (dir / "world").string()).exit_code, 0);
   auto w = dir / "world";
+  // --out names a folder that does not exist yet: anchors creates it.
   auto mined = lethe("anchors --forget " + (w / "saga/train.txt").string() + " --reference " +
                      (w / "retain/train.txt").string() + " --reference " + (w / "general/train.txt").string() +
-                     " --gold " + (w / "anchors_gold.json").string() + " --out " + (dir / "mined/anchors.json").string());  // a folder anchors creates
+                     " --gold " + (w / "anchors_gold.json").string() +
+                     " --out " + (dir / "mined/anchors.json").string());
   ASSERT_EQ(mined.exit_code, 0) << mined.output;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(mined.output, m, std::regex("precision ([0-9.]+), recall ([0-9.]+)"))) << mined.output;
