@@ -1,5 +1,8 @@
 #include "model/llama.h"
 
+#include "model/causal_attention.h"
+#include "model/linear.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/version.h>
 
@@ -41,8 +44,13 @@ torch::Tensor rotary_inverse_frequencies(const ModelConfig& config) {
 
 namespace {
 
-torch::nn::Linear linear(int64_t in, int64_t out, bool bias) {
+torch::nn::Linear make_linear(int64_t in, int64_t out, bool bias) {
   return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+}
+
+// The layer's product through model::linear rather than torch's.
+torch::Tensor run_linear(const torch::nn::Linear& layer, const torch::Tensor& x) {
+  return model::linear(x, layer->weight, layer->bias);
 }
 
 // x * cos + rotate_half(x) * sin, with rotate_half(x) * sin == roll(x, D/2) * signed_sin: three
@@ -58,7 +66,7 @@ torch::Tensor fused_linear(const torch::Tensor& x, std::initializer_list<torch::
     weights.push_back(layer->weight);
     if (layer->bias.defined()) biases.push_back(layer->bias);
   }
-  return F::linear(x, torch::cat(weights), biases.empty() ? torch::Tensor() : torch::cat(biases));
+  return model::linear(x, torch::cat(weights), biases.empty() ? torch::Tensor() : torch::cat(biases));
 }
 
 // (B,H_kv,S,D) -> (B,H_kv*groups,S,D), head h reading kv head h / groups.
@@ -68,13 +76,16 @@ torch::Tensor repeat_kv(const torch::Tensor& x, int64_t groups) {
   return x.unsqueeze(2).expand({s[0], s[1], groups, s[2], s[3]}).reshape({s[0], s[1] * groups, s[2], s[3]});
 }
 
-// Scaled dot-product attention. q (B,H,T,D), k/v (B,H,S,D), bias (B,1,T,S) additive or
+// Scaled dot-product attention. q (B,H,T,D), k/v (B,Hkv,S,D), bias (B,1,T,S) additive or
 // undefined for plain causal attention over T == S. Returns (B,H,T,D).
 torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                      const torch::Tensor& bias) {
+  if (!bias.defined() && causal_attention_supported(q, k, v)) return causal_attention(q, k, v);
+  const int64_t groups = q.size(1) / k.size(1);
+  auto keys = repeat_kv(k, groups), values = repeat_kv(v, groups);  // (B,H,S,D)
 #if TORCH_VERSION_MAJOR >= 2
-  if (bias.defined()) return at::scaled_dot_product_attention(q, k, v, bias);
-  return at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true);
+  if (bias.defined()) return at::scaled_dot_product_attention(q, keys, values, bias);
+  return at::scaled_dot_product_attention(q, keys, values, {}, 0.0, /*is_causal=*/true);
 #else
   const int64_t b = q.size(0), h = q.size(1), t = q.size(2), s = k.size(2), d = q.size(3);
   torch::Tensor bias3;  // broadcastable to (B*H,T,S)
@@ -84,9 +95,9 @@ torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch
     bias3 = torch::full({1, t, s}, -std::numeric_limits<float>::infinity(), q.options()).triu(1);
   }
   // One pass computes scale * q k^T + bias (matmul, division and masking would take three).
-  auto scores = torch::baddbmm(bias3, q.reshape({b * h, t, d}), k.reshape({b * h, s, d}).transpose(1, 2),
+  auto scores = torch::baddbmm(bias3, q.reshape({b * h, t, d}), keys.reshape({b * h, s, d}).transpose(1, 2),
                                /*beta=*/1.0, /*alpha=*/1.0 / std::sqrt(static_cast<double>(d)));  // (B*H,T,S)
-  return torch::bmm(torch::softmax(scores, -1), v.reshape({b * h, s, d})).view({b, h, t, d});
+  return torch::bmm(torch::softmax(scores, -1), values.reshape({b * h, s, d})).view({b, h, t, d});
 #endif
 }
 
@@ -94,10 +105,10 @@ torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch
 
 AttentionImpl::AttentionImpl(const ModelConfig& c)
     : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.head_dim) {
-  q_proj = register_module("q_proj", linear(c.hidden_size, heads_ * head_dim_, c.qkv_bias));
-  k_proj = register_module("k_proj", linear(c.hidden_size, kv_heads_ * head_dim_, c.qkv_bias));
-  v_proj = register_module("v_proj", linear(c.hidden_size, kv_heads_ * head_dim_, c.qkv_bias));
-  o_proj = register_module("o_proj", linear(heads_ * head_dim_, c.hidden_size, c.o_proj_bias));
+  q_proj = register_module("q_proj", make_linear(c.hidden_size, heads_ * head_dim_, c.qkv_bias));
+  k_proj = register_module("k_proj", make_linear(c.hidden_size, kv_heads_ * head_dim_, c.qkv_bias));
+  v_proj = register_module("v_proj", make_linear(c.hidden_size, kv_heads_ * head_dim_, c.qkv_bias));
+  o_proj = register_module("o_proj", make_linear(heads_ * head_dim_, c.hidden_size, c.o_proj_bias));
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotary, const torch::Tensor& attend_bias,
@@ -113,7 +124,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
     auto parts = fused.split({heads_ * head_dim_, kv_heads_ * head_dim_, kv_heads_ * head_dim_}, -1);
     q = parts[0], k = parts[1], v = parts[2];
   } else {
-    q = q_proj(x), k = k_proj(x), v = v_proj(x);
+    q = run_linear(q_proj, x), k = run_linear(k_proj, x), v = run_linear(v_proj, x);
   }
   q = q.view({b, t, heads_, head_dim_}).transpose(1, 2);     // (B,H,T,D)
   k = k.view({b, t, kv_heads_, head_dim_}).transpose(1, 2);  // (B,Hkv,T,D)
@@ -127,23 +138,22 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
     k = cache->keys[layer].narrow(2, 0, end);  // (B,Hkv,S,D)
     v = cache->values[layer].narrow(2, 0, end);
   }
-  const int64_t groups = heads_ / kv_heads_;
-  auto y = attend(q, repeat_kv(k, groups), repeat_kv(v, groups), attend_bias);  // (B,H,T,D)
-  return o_proj(y.transpose(1, 2).reshape({b, t, heads_ * head_dim_}));
+  auto y = attend(q, k, v, attend_bias);  // (B,H,T,D)
+  return run_linear(o_proj, y.transpose(1, 2).reshape({b, t, heads_ * head_dim_}));
 }
 
 MLPImpl::MLPImpl(const ModelConfig& c) {
-  gate_proj = register_module("gate_proj", linear(c.hidden_size, c.intermediate_size, false));
-  up_proj = register_module("up_proj", linear(c.hidden_size, c.intermediate_size, false));
-  down_proj = register_module("down_proj", linear(c.intermediate_size, c.hidden_size, false));
+  gate_proj = register_module("gate_proj", make_linear(c.hidden_size, c.intermediate_size, false));
+  up_proj = register_module("up_proj", make_linear(c.hidden_size, c.intermediate_size, false));
+  down_proj = register_module("down_proj", make_linear(c.intermediate_size, c.hidden_size, false));
 }
 
 torch::Tensor MLPImpl::forward(const torch::Tensor& x) {
   if (torch::GradMode::is_enabled()) {  // one product instead of two, as in attention
     auto halves = fused_linear(x, {gate_proj, up_proj}).chunk(2, -1);
-    return down_proj(F::silu(halves[0]) * halves[1]);
+    return run_linear(down_proj, F::silu(halves[0]) * halves[1]);
   }
-  return down_proj(F::silu(gate_proj(x)) * up_proj(x));
+  return run_linear(down_proj, F::silu(run_linear(gate_proj, x)) * run_linear(up_proj, x));
 }
 
 DecoderLayerImpl::DecoderLayerImpl(const ModelConfig& c) {
@@ -169,7 +179,7 @@ DecoderImpl::DecoderImpl(const ModelConfig& c) {
 CausalLMImpl::CausalLMImpl(ModelConfig config) : config_(std::move(config)) {
   model = register_module("model", Decoder(config_));
   if (!config_.tie_word_embeddings)
-    lm_head = register_module("lm_head", linear(config_.hidden_size, config_.vocab_size, false));
+    lm_head = register_module("lm_head", make_linear(config_.hidden_size, config_.vocab_size, false));
   // Not a registered buffer: a cast of the module to bf16 must not round the frequencies.
   inverse_frequencies_ = rotary_inverse_frequencies(config_);
 }
@@ -242,7 +252,7 @@ torch::Tensor CausalLMImpl::forward(const torch::Tensor& tokens, const torch::Te
 }
 
 torch::Tensor CausalLMImpl::project(const torch::Tensor& hidden) const {
-  return torch::matmul(hidden, output_weight().t());
+  return model::linear(hidden, output_weight());
 }
 
 void initialize_parameters(CausalLM& model, uint64_t seed, double std) {

@@ -82,7 +82,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
   if (std::filesystem::exists(checkpoint_path())) load_checkpoint();
   drop_metrics_after(step_);
   model_->train();
-  const double peak_gflops = util::measure_sgemm_peak_gflops(0.2);
+  const double peak_gflops = util::measure_sgemm_peak_gflops(0.1);
   const double flops_per_token = 3.0 * model_->config().forward_flops_per_token(train.block_length());
   const int64_t tokens_per_step = options_.batch_size * options_.accumulation * train.block_length();
 

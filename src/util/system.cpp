@@ -11,6 +11,8 @@
 #include <cstring>
 #include <thread>
 
+#include "util/onednn_sgemm.h"
+
 namespace lethe::util {
 namespace {
 
@@ -93,27 +95,41 @@ int configure_threads(int threads) {
   return threads;
 }
 
-double measure_sgemm_gflops(int n, double seconds, bool transpose_b) {
+double measure_sgemm_gflops(int n, double seconds, bool transpose_b, SgemmLibrary library) {
   torch::NoGradGuard no_grad;
   auto a = torch::randn({n, n});
-  auto b = transpose_b ? torch::randn({n, n}).t() : torch::randn({n, n});
-  auto c = torch::mm(a, b);  // warm-up
+  auto b = torch::randn({n, n});  // stored (N,K) when transpose_b, else (K,N)
+  auto c = torch::empty({n, n});
+  auto product = [&] {
+    if (library == SgemmLibrary::torch) {
+      torch::mm_out(c, a, transpose_b ? b.t() : b);
+    } else {
+      onednn_sgemm('N', transpose_b ? 'T' : 'N', n, n, n, 1.0f, a.data_ptr<float>(), n, b.data_ptr<float>(), n,
+                   0.0f, c.data_ptr<float>(), n);
+    }
+  };
+  product();  // warm-up
   int64_t runs = 0;
   auto start = std::chrono::steady_clock::now();
   double elapsed = 0.0;
   while (elapsed < seconds || runs < 3) {
-    torch::mm_out(c, a, b);
+    product();
     ++runs;
     elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   return 2.0 * n * n * n * runs / elapsed / 1e9;
 }
 
-double measure_sgemm_peak_gflops(double seconds_per_shape) {
+double measure_library_sgemm_peak_gflops(SgemmLibrary library, double seconds_per_shape) {
   double peak = 0.0;
   for (auto [n, transpose_b] : {std::pair{1024, false}, {1024, true}, {2048, true}})
-    peak = std::max(peak, measure_sgemm_gflops(n, seconds_per_shape, transpose_b));
+    peak = std::max(peak, measure_sgemm_gflops(n, seconds_per_shape, transpose_b, library));
   return peak;
+}
+
+double measure_sgemm_peak_gflops(double seconds_per_shape) {
+  return std::max(measure_library_sgemm_peak_gflops(SgemmLibrary::torch, seconds_per_shape),
+                  measure_library_sgemm_peak_gflops(SgemmLibrary::onednn, seconds_per_shape));
 }
 
 std::string system_report(bool measure) {
@@ -130,8 +146,13 @@ std::string system_report(bool measure) {
   report += fmt::format("cuda:         {}\n", torch::cuda::is_available()
                                                    ? fmt::format("{} device(s)", torch::cuda::device_count())
                                                    : std::string("not available"));
-  if (measure) report += fmt::format("sgemm peak:   {:.1f} GFLOP/s (fp32, best of 1024 and 2048 squares)\n",
-                                     measure_sgemm_peak_gflops());
+  if (measure) {
+    const double torch_blas = measure_library_sgemm_peak_gflops(SgemmLibrary::torch, 0.5);
+    const double onednn = measure_library_sgemm_peak_gflops(SgemmLibrary::onednn, 0.5);
+    report += fmt::format("sgemm peak:   {:.1f} GFLOP/s (fp32, best of 1024 and 2048 squares: torch's BLAS {:.1f}, "
+                          "oneDNN {:.1f})\n",
+                          std::max(torch_blas, onednn), torch_blas, onednn);
+  }
   return report;
 }
 

@@ -26,11 +26,19 @@ void fix_blas_or_warn(char** argv);
 // Sets torch's intra-op threads: `threads` if positive, else LETHE_THREADS, else all cores.
 int configure_threads(int threads = 0);
 
-// Measured single-precision matrix-product rate (GFLOP/s) of torch on this machine, n x n times
-// n x n, the second operand transposed as in a linear layer (x W^T) when transpose_b.
-double measure_sgemm_gflops(int n = 1024, double seconds = 1.0, bool transpose_b = true);
+// The two libraries lethe's matrix products run on: torch's BLAS (OpenBLAS on Debian) and oneDNN
+// (util/onednn_sgemm.h, the model's float32 products on the CPU).
+enum class SgemmLibrary { torch, onednn };
 
-// The best rate over square and linear-layer shapes: the machine's peak, the MFU denominator.
+// Measured single-precision matrix-product rate (GFLOP/s) of one library on this machine, n x n
+// times n x n, the second operand transposed as in a linear layer (x W^T) when transpose_b.
+double measure_sgemm_gflops(int n = 1024, double seconds = 1.0, bool transpose_b = true,
+                            SgemmLibrary library = SgemmLibrary::torch);
+
+// The best rate of one library over square and linear-layer shapes.
+double measure_library_sgemm_peak_gflops(SgemmLibrary library, double seconds_per_shape = 1.0);
+
+// The best rate of both libraries: the machine's peak, the MFU denominator.
 double measure_sgemm_peak_gflops(double seconds_per_shape = 1.0);
 
 // A multi-line human-readable summary for `lethe info --system`.

@@ -7,7 +7,8 @@ rope_theta and "llama3"/"linear" rope_scaling, grouped-query attention, SwiGLU, 
 tied embeddings).
 
   make DIR SEED DTYPE   config.json in DIR -> random model.safetensors + inputs.safetensors
-  run DIR               model + inputs -> expected.safetensors (logits, loss, grads, greedy)
+  run DIR               model + inputs -> expected.safetensors (logits, loss, grads, greedy;
+                        and logits, loss, grads again without padding)
   compare DIR_A DIR_B   every tensor of both model directories bit-identical
 """
 import json
@@ -186,15 +187,25 @@ def make(directory, seed, dtype):
     write_safetensors(f"{directory}/inputs.safetensors", {"tokens": tokens, "mask": mask})
 
 
+def training_outputs(cfg, w, tokens, mask, prefix):
+    """Logits, loss and the gradient of every weight, their names starting with prefix."""
+    for v in w.values():
+        v.grad = None
+    logits = forward(cfg, w, tokens, mask)
+    loss = next_token_loss(logits, tokens, mask)
+    loss.backward()
+    out = {prefix + "logits": logits.detach(), prefix + "loss": loss.detach().reshape(1)}
+    out.update({prefix + "grad." + k: v.grad for k, v in w.items()})
+    return out
+
+
 def run(directory):
     cfg = Config(json.load(open(f"{directory}/config.json")))
     w = {k: v.float().requires_grad_(True) for k, v in read_safetensors(f"{directory}/model.safetensors").items()}
     inputs = read_safetensors(f"{directory}/inputs.safetensors")
-    logits = forward(cfg, w, inputs["tokens"], inputs["mask"])
-    loss = next_token_loss(logits, inputs["tokens"], inputs["mask"])
-    loss.backward()
-    out = {"logits": logits.detach(), "loss": loss.detach().reshape(1)}
-    out.update({"grad." + k: v.grad for k, v in w.items()})
+    tokens, mask = inputs["tokens"], inputs["mask"]
+    out = training_outputs(cfg, w, tokens, mask, "")
+    out.update(training_outputs(cfg, w, tokens, torch.ones_like(mask), "unpadded."))
     with torch.no_grad():
         out["greedy"] = greedy(cfg, w, inputs["tokens"][:1, :5], 12)
     write_safetensors(f"{directory}/expected.safetensors", out)
