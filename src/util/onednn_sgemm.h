@@ -1,7 +1,7 @@
 #pragma once
-// Single-precision matrix products through oneDNN. Its sgemm runs lethe's training shapes 5-15%
-// faster than the OpenBLAS that Debian's torch 1.13 calls, and matrix-vector products (generation)
-// two to four times faster.
+// Single-precision matrix products through oneDNN. On this project's machine its sgemm ran the
+// 14M training step's linear shapes 13% faster in the median than the OpenBLAS that Debian's
+// torch 1.13 calls, and matrix-vector products (generation) two to four times faster.
 #include <cstdint>
 
 namespace lethe::util {
