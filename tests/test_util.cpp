@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 
 namespace lethe::test {
 
@@ -27,20 +30,28 @@ std::filesystem::path scratch_dir() {
 
 CommandResult run_command(const std::string& command) {
   CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer;
-  std::size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  char stderr_path[] = "/tmp/lethe-test-stderr-XXXXXX";
+  int fd = mkstemp(stderr_path);
+  if (fd < 0) return result;
+  close(fd);
+  FILE* pipe = popen(("{ " + command + "\n} 2>" + stderr_path).c_str(), "r");
+  if (pipe != nullptr) {
+    std::array<char, 4096> buffer;
+    std::size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+    int status = pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  std::ifstream diagnostics(stderr_path, std::ios::binary);
+  result.diagnostics.assign(std::istreambuf_iterator<char>(diagnostics), std::istreambuf_iterator<char>());
+  std::remove(stderr_path);
   return result;
 }
 
 std::string run_python(const std::string& script, const std::string& arguments) {
   std::string path = std::string(LETHE_SOURCE_DIR) + "/tests/reference/" + script;
   CommandResult result = run_command(std::string(LETHE_PYTHON) + " " + path + " " + arguments);
-  EXPECT_EQ(result.exit_code, 0) << script << " failed:\n" << result.output;
+  EXPECT_EQ(result.exit_code, 0) << script << " failed:\n" << result.all();
   return result.output;
 }
 

@@ -8,9 +8,13 @@ namespace lethe::test {
 // A fresh, empty folder under the build tree, named after the running test (or suite).
 std::filesystem::path scratch_dir();
 
+// What a command wrote, stdout apart from stderr: a test checks the output it means, and warnings
+// that a machine's environment may add on stderr cannot break it.
 struct CommandResult {
   int exit_code = -1;
-  std::string output;  // stdout and stderr together
+  std::string output;       // stdout
+  std::string diagnostics;  // stderr: progress, warnings, errors
+  std::string all() const { return output + diagnostics; }  // for failure messages
 };
 CommandResult run_command(const std::string& command);
 

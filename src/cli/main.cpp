@@ -14,8 +14,13 @@ int main(int argc, char** argv) {
   lethe::cli::register_commands(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {  // a command's own exit code: 130 after Ctrl-C
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // A command line that does not parse is a usage error: exit code 2, in lethe's own form.
+    fmt::print(stderr, "lethe: error: {}\nRun with --help for the options.\n", e.what());
+    return 2;
   } catch (const lethe::Error& e) {
     fmt::print(stderr, "lethe: error: {}\n", e.what());
     return 1;

@@ -59,6 +59,13 @@ BlasInfo detect_blas() {
   return info;
 }
 
+std::string blas_core_choice() {
+  const char* core = std::getenv("OPENBLAS_CORETYPE");
+  if (core == nullptr) return "";
+  if (std::getenv("LETHE_BLAS_REEXEC") != nullptr) return fmt::format("OPENBLAS_CORETYPE={}, set by lethe", core);
+  return fmt::format("OPENBLAS_CORETYPE={}, set in the environment", core);
+}
+
 void fix_blas_or_warn(char** argv) {
   BlasInfo blas = detect_blas();
   if (blas.name == "reference BLAS") {
@@ -69,13 +76,16 @@ void fix_blas_or_warn(char** argv) {
     return;
   }
   if (blas.name != "OpenBLAS" || !cpu_has_avx512() || is_avx512_core(blas.core)) return;
-  if (std::getenv("OPENBLAS_CORETYPE") != nullptr || std::getenv("LETHE_BLAS_REEXEC") != nullptr) {
+  if (std::getenv("LETHE_BLAS_REEXEC") != nullptr) {
     fmt::print(stderr,
-               "lethe: WARNING: OpenBLAS uses '{}' kernels on an AVX-512 CPU (OPENBLAS_CORETYPE={}); "
-               "matrix products run at a fraction of their speed.\n",
-               blas.core, std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "unset");
+               "lethe: WARNING: OpenBLAS uses '{}' kernels on an AVX-512 CPU although lethe set "
+               "OPENBLAS_CORETYPE=SkylakeX; torch's matrix products run at a fraction of their speed.\n",
+               blas.core);
     return;
   }
+  // A kernel family chosen in the environment is the user's (or the machine's) choice: OpenBLAS
+  // 0.3.21 misbehaves on some AVX-512 CPUs, which therefore set Haswell. `info --system` shows it.
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
   // OpenBLAS picks its kernels when it is loaded, so the variable only helps a new process.
   setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
   setenv("LETHE_BLAS_REEXEC", "1", 1);
@@ -140,7 +150,10 @@ std::string system_report(bool measure) {
   report += fmt::format("threads:      {}\n", torch::get_num_threads());
   report += fmt::format("avx512:       {}\n", cpu_has_avx512() ? "yes" : "no");
   report += fmt::format("blas:         {} ({})\n", blas.name, blas.library.empty() ? "?" : blas.library);
-  if (!blas.core.empty()) report += fmt::format("blas core:    {}\n", blas.core);
+  if (!blas.core.empty()) {
+    std::string choice = blas_core_choice();
+    report += fmt::format("blas core:    {}{}\n", blas.core, choice.empty() ? "" : " (" + choice + ")");
+  }
   if (!blas.config.empty()) report += fmt::format("blas config:  {}\n", blas.config);
   report += fmt::format("malloc:       {}\n", malloc_name());
   report += fmt::format("cuda:         {}\n", torch::cuda::is_available()

@@ -18,9 +18,14 @@ BlasInfo detect_blas();
 std::string malloc_name();
 bool cpu_has_avx512();
 
+// Who chose OpenBLAS's kernels: "OPENBLAS_CORETYPE=Haswell, set in the environment", "..., set by
+// lethe", or "" when OpenBLAS chose them itself.
+std::string blas_core_choice();
+
 // Call first thing in main(). If OpenBLAS chose generic kernels on an AVX-512 CPU (OpenBLAS
 // 0.3.21 does not know recent Xeons), re-executes the program once with OPENBLAS_CORETYPE=SkylakeX;
-// warns loudly on a reference BLAS. Does not return when it re-executes.
+// warns loudly on a reference BLAS. A kernel family set in the environment is respected without a
+// word (`info --system` reports it). Does not return when it re-executes.
 void fix_blas_or_warn(char** argv);
 
 // Sets torch's intra-op threads: `threads` if positive, else LETHE_THREADS, else all cores.

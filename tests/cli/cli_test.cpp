@@ -33,7 +33,7 @@ fs::path make_tiny_model(const fs::path& dir) {
   auto trained = test::run_command("spm_train --input=" + (dir / "corpus.txt").string() + " --model_prefix=" +
                                    (dir / "tokenizer").string() +
                                    " --vocab_size=320 --model_type=bpe --byte_fallback=true --minloglevel=2");
-  EXPECT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_EQ(trained.exit_code, 0) << trained.all();
   nlohmann::json config = {{"model_type", "llama"}, {"vocab_size", 320}, {"hidden_size", 32},
                            {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 4},
                            {"num_key_value_heads", 2}, {"max_position_embeddings", 64},
@@ -51,23 +51,23 @@ TEST(Cli, HelpListsEveryCommand) {
     EXPECT_NE(result.output.find(command), std::string::npos) << command;
     auto sub = lethe(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;
-    EXPECT_NE(sub.output.find("Usage"), std::string::npos) << sub.output;
+    EXPECT_NE(sub.output.find("Usage"), std::string::npos) << sub.all();
   }
 }
 
 TEST(Cli, CommandsWorkOnATinyModel) {
   auto dir = make_tiny_model(test::scratch_dir() / "model");
   auto info = lethe("info " + dir.string());
-  EXPECT_EQ(info.exit_code, 0) << info.output;
-  EXPECT_NE(info.output.find("sentencepiece"), std::string::npos) << info.output;
+  EXPECT_EQ(info.exit_code, 0) << info.all();
+  EXPECT_NE(info.output.find("sentencepiece"), std::string::npos) << info.all();
 
   auto ids = lethe("tokenize " + dir.string() + " --ids --text 'the old wizard'");
-  EXPECT_EQ(ids.exit_code, 0) << ids.output;
-  EXPECT_TRUE(std::regex_search(ids.output, std::regex("^1( [0-9]+)+\n"))) << ids.output;  // BOS first
+  EXPECT_EQ(ids.exit_code, 0) << ids.all();
+  EXPECT_TRUE(std::regex_search(ids.output, std::regex("^1( [0-9]+)+\n"))) << ids.all();  // BOS first
 
   auto greedy = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos");
-  EXPECT_EQ(greedy.exit_code, 0) << greedy.output;
-  EXPECT_NE(greedy.output.find("8 tokens in"), std::string::npos) << greedy.output;
+  EXPECT_EQ(greedy.exit_code, 0) << greedy.all();
+  EXPECT_NE(greedy.diagnostics.find("8 tokens in"), std::string::npos) << greedy.all();
   auto text = [](const std::string& output) { return output.substr(0, output.find(" tokens in")); };
   auto again = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos");
   EXPECT_EQ(text(again.output), text(greedy.output));  // greedy is deterministic
@@ -79,26 +79,26 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   ASSERT_GE(continuation.size(), 7u) << shown;
   std::string stop = continuation.substr(4, 3);
   auto stopped = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos --stop '" + stop + "'");
-  EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.all();
   EXPECT_EQ(stopped.output.substr(0, stopped.output.find('\n', 9 + continuation.find(stop))),
             "the river" + continuation.substr(0, continuation.find(stop)))
       << "stop text '" << stop << "' in: " << shown;
   auto empty_stop = lethe("generate " + dir.string() + " --prompt 'the river' --stop ''");
   EXPECT_EQ(empty_stop.exit_code, 1);
-  EXPECT_NE(empty_stop.output.find("--stop needs a text"), std::string::npos) << empty_stop.output;
+  EXPECT_NE(empty_stop.diagnostics.find("--stop needs a text"), std::string::npos) << empty_stop.all();
 
   auto sampled = [&](int seed) {
     auto r = lethe("generate " + dir.string() + " -p 'the' -p 'stone and' -n 10 -t 1.0 --top-k 20 --top-p 0.95 "
                    "--ignore-eos --seed " + std::to_string(seed));
-    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.exit_code, 0) << r.all();
     return text(r.output);
   };
   EXPECT_EQ(sampled(3), sampled(3));
 
   auto ppl = lethe("perplexity " + dir.string() + " " + (dir / "corpus.txt").string() + " --context 32 --stride 16");
-  EXPECT_EQ(ppl.exit_code, 0) << ppl.output;
+  EXPECT_EQ(ppl.exit_code, 0) << ppl.all();
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(ppl.output, m, std::regex("perplexity: ([0-9.]+)"))) << ppl.output;
+  ASSERT_TRUE(std::regex_search(ppl.output, m, std::regex("perplexity: ([0-9.]+)"))) << ppl.all();
   double value = std::stod(m[1]);
   EXPECT_GT(value, 1.0);
   EXPECT_LT(value, 1000.0);  // random weights over 320 tokens: about the vocabulary size
@@ -190,9 +190,9 @@ TEST_P(CliBrokenModel, FailsWithAClearMessage) {
   fs::copy(pristine, dir, fs::copy_options::recursive);
   GetParam().damage(dir);
   auto result = lethe("generate " + dir.string() + " --prompt 'the' -n 2");
-  EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("lethe: error:"), std::string::npos) << result.output;
-  EXPECT_NE(result.output.find(GetParam().expected), std::string::npos) << result.output;
+  EXPECT_EQ(result.exit_code, 1) << result.all();
+  EXPECT_NE(result.diagnostics.find("lethe: error:"), std::string::npos) << result.all();
+  EXPECT_NE(result.diagnostics.find(GetParam().expected), std::string::npos) << result.all();
 }
 
 INSTANTIATE_TEST_SUITE_P(Inputs, CliBrokenModel, ::testing::ValuesIn(broken_models()),
@@ -206,7 +206,7 @@ namespace {
 
 double corpus_perplexity(const fs::path& model, const fs::path& corpus) {
   auto result = lethe("perplexity " + model.string() + " " + corpus.string() + " --context 32 --stride 16");
-  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.exit_code, 0) << result.all();
   std::smatch m;
   if (!std::regex_search(result.output, m, std::regex("perplexity: ([0-9.]+)"))) return -1;
   return std::stod(m[1]);
@@ -222,9 +222,9 @@ TEST(Cli, PretrainContinuesAModelDirectory) {
   std::string common = " --init " + model.string() + " --tokenizer " + model.string() + " --data " + corpus.string() +
                        " --sequence 32 --batch-size 4 --warmup 0 --log-every 1";
   auto still = lethe("pretrain" + common + " --out " + (dir / "still").string() + " --steps 1 --lr 1e-12");
-  ASSERT_EQ(still.exit_code, 0) << still.output;
+  ASSERT_EQ(still.exit_code, 0) << still.all();
   auto trained = lethe("pretrain" + common + " --out " + (dir / "trained").string() + " --steps 30 --lr 3e-3");
-  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  ASSERT_EQ(trained.exit_code, 0) << trained.all();
   double before = corpus_perplexity(model, corpus);
   EXPECT_NEAR(corpus_perplexity(dir / "still", corpus), before, before * 1e-3);
   EXPECT_LT(corpus_perplexity(dir / "trained", corpus), before * 0.5);
@@ -235,7 +235,7 @@ TEST(Cli, PretrainContinuesAModelDirectory) {
   auto neither = lethe("pretrain --tokenizer " + model.string() + " --data " + corpus.string() + " --out " +
                        (dir / "y").string());
   EXPECT_NE(neither.exit_code, 0);
-  EXPECT_NE(neither.output.find("--config"), std::string::npos) << neither.output;
+  EXPECT_NE(neither.diagnostics.find("--config"), std::string::npos) << neither.all();
 }
 
 // Ctrl-C during `lethe pretrain` saves a checkpoint and exits 130; the same command resumes and
@@ -277,10 +277,10 @@ TEST(Cli, PretrainStopsOnCtrlCAndResumes) {
   std::string command;
   for (std::size_t i = 1; i < args.size(); ++i) command += " '" + args[i] + "'";
   auto resumed = lethe(command.substr(1));
-  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.all();
   EXPECT_TRUE(fs::exists(dir / "out" / "model.safetensors"));
   auto info = lethe("info " + out);
-  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_EQ(info.exit_code, 0) << info.all();
 }
 
 }  // namespace
@@ -295,16 +295,37 @@ namespace {
 TEST(Cli, SystemReportShowsBlasOnTheRightKernels) {
   auto result = test::run_command("env -u OPENBLAS_CORETYPE -u LETHE_BLAS_REEXEC " + std::string(LETHE_EXE) +
                                   " info --system");
-  ASSERT_EQ(result.exit_code, 0) << result.output;
+  ASSERT_EQ(result.exit_code, 0) << result.all();
   for (const char* field : {"threads:", "avx512:", "blas:", "malloc:", "sgemm peak:"})
-    EXPECT_NE(result.output.find(field), std::string::npos) << field << "\n" << result.output;
+    EXPECT_NE(result.output.find(field), std::string::npos) << field << "\n" << result.all();
   // The allocator is linked in, not called, so a linker that drops unused libraries could lose it.
-  if (LETHE_TCMALLOC) EXPECT_NE(result.output.find("malloc:       gperftools"), std::string::npos) << result.output;
+  if (LETHE_TCMALLOC) EXPECT_NE(result.output.find("malloc:       gperftools"), std::string::npos) << result.all();
   bool avx512 = result.output.find("avx512:       yes") != std::string::npos;
   bool openblas = result.output.find("blas:         OpenBLAS") != std::string::npos;
   if (avx512 && openblas)
     EXPECT_TRUE(std::regex_search(result.output, std::regex("blas core: +(SkylakeX|Cooperlake|SapphireRapids)")))
+        << result.all();
+}
+
+// A kernel family set in the environment (the AMD machines of this project's pool set Haswell) is
+// a choice: no command warns about it, and `info --system` says who made it.
+TEST(Cli, AKernelChoiceInTheEnvironmentIsReportedNotWarnedAbout) {
+  auto result = test::run_command("env -u LETHE_BLAS_REEXEC OPENBLAS_CORETYPE=Haswell " + std::string(LETHE_EXE) +
+                                  " info --system");
+  ASSERT_EQ(result.exit_code, 0) << result.all();
+  EXPECT_EQ(result.diagnostics.find("WARNING"), std::string::npos) << result.diagnostics;
+  if (result.output.find("blas:         OpenBLAS") != std::string::npos)
+    EXPECT_NE(result.output.find("(OPENBLAS_CORETYPE=Haswell, set in the environment)"), std::string::npos)
         << result.output;
+}
+
+// A command line that does not parse ends with lethe's error form and the usage exit code 2.
+TEST(Cli, UsageErrorsExitWithTwoInLethesForm) {
+  for (const char* arguments : {"nonsense", "info --no-such-flag x", "generate", "perplexity m f --stride x"}) {
+    auto result = lethe(arguments);
+    EXPECT_EQ(result.exit_code, 2) << arguments << "\n" << result.all();
+    EXPECT_EQ(result.diagnostics.rfind("lethe: error: ", 0), 0u) << arguments << "\n" << result.all();
+  }
 }
 
 }  // namespace
@@ -325,25 +346,25 @@ TEST(Cli, TokenizerTrainThenTokenize) {
 
   auto help = lethe("tokenizer train --help");
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_NE(help.output.find("--vocab-size"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("--vocab-size"), std::string::npos) << help.all();
   auto trained = lethe("tokenizer train --input " + corpus + " --vocab-size 320 --out " + out +
                        " --user-symbol '<|user|>'");
-  EXPECT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_EQ(trained.exit_code, 0) << trained.all();
   EXPECT_TRUE(std::regex_search(trained.output,
                                 std::regex("bpe vocabulary of 320 pieces trained in [0-9.]+ s: .*/tokenizer.model")))
-      << trained.output;
+      << trained.all();
 
   auto ids = lethe("tokenize " + out + " --ids --text 'the old wizard<|user|>'");
-  EXPECT_EQ(ids.exit_code, 0) << ids.output;
-  EXPECT_TRUE(std::regex_search(ids.output, std::regex("^1( [0-9]+)+ 3\n"))) << ids.output;  // BOS ... <|user|>
+  EXPECT_EQ(ids.exit_code, 0) << ids.all();
+  EXPECT_TRUE(std::regex_search(ids.output, std::regex("^1( [0-9]+)+ 3\n"))) << ids.all();  // BOS ... <|user|>
   auto forms = lethe("tokenize " + out + " --text 'the old wizard<|user|>'");
-  EXPECT_NE(forms.output.find("\n3\t<|user|>\n"), std::string::npos) << forms.output;
+  EXPECT_NE(forms.output.find("\n3\t<|user|>\n"), std::string::npos) << forms.all();
 
   auto missing = lethe("tokenizer train --input " + (dir / "missing.txt").string() + " --vocab-size 320 --out " +
                        (dir / "other").string());
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.output.find("lethe: error: " + (dir / "missing.txt").string() + ": cannot read"),
-            std::string::npos) << missing.output;
+  EXPECT_NE(missing.diagnostics.find("lethe: error: " + (dir / "missing.txt").string() + ": cannot read"),
+            std::string::npos) << missing.all();
 }
 
 }  // namespace
@@ -363,17 +384,17 @@ TEST(Cli, AnchorsFindsTheWorldsTermsAndChecksADictionary) {
                      (w / "retain/train.txt").string() + " --reference " + (w / "general/train.txt").string() +
                      " --gold " + (w / "anchors_gold.json").string() +
                      " --out " + (dir / "mined/anchors.json").string());
-  ASSERT_EQ(mined.exit_code, 0) << mined.output;
+  ASSERT_EQ(mined.exit_code, 0) << mined.all();
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(mined.output, m, std::regex("precision ([0-9.]+), recall ([0-9.]+)"))) << mined.output;
-  EXPECT_GT(std::stod(m[1]), 0.95) << mined.output;
-  EXPECT_GT(std::stod(m[2]), 0.95) << mined.output;
+  ASSERT_TRUE(std::regex_search(mined.output, m, std::regex("precision ([0-9.]+), recall ([0-9.]+)"))) << mined.all();
+  EXPECT_GT(std::stod(m[1]), 0.95) << mined.all();
+  EXPECT_GT(std::stod(m[2]), 0.95) << mined.all();
 
   auto checked = lethe("anchors --dictionary " + (dir / "mined/anchors.json").string());
-  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  EXPECT_EQ(checked.exit_code, 0) << checked.all();
   auto missing = lethe("anchors --dictionary " + (dir / "missing.json").string());
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.output.find("missing.json"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.diagnostics.find("missing.json"), std::string::npos) << missing.all();
 }
 
 }  // namespace

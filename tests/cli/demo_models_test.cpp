@@ -20,13 +20,13 @@ TEST(DemoModels, BothLoadAndOnlyTheBaseKnowsTheSaga) {
   for (const char* model : {"demo-base", "demo-oracle"})
     ASSERT_TRUE(fs::exists(models / model / "model.safetensors")) << model << " is missing: make demo-models trains it";
   auto world = test::run_command(std::string(LETHE_EXE) + " world generate --seed 1 --out " + (dir / "world").string());
-  ASSERT_EQ(world.exit_code, 0) << world.output;
+  ASSERT_EQ(world.exit_code, 0) << world.all();
   auto eval = test::run_command(std::string(LETHE_EXE) + " eval --limit 100 --suite " + (dir / "world/suite").string() +
                                 " --models base=" + (models / "demo-base").string() +
                                 ",oracle=" + (models / "demo-oracle").string() +
                                 " --text general=" + (dir / "world/general/holdout.txt").string() +
                                 " --out " + (dir / "reports/report.json").string());  // a folder eval creates
-  ASSERT_EQ(eval.exit_code, 0) << eval.output;
+  ASSERT_EQ(eval.exit_code, 0) << eval.all();
   auto results = io::read_json(dir / "reports/report.json")["results"];
   auto figure = [&](const char* model, const char* pointer) {
     return results[model][nlohmann::json::json_pointer(pointer)].get<double>();

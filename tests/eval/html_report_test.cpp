@@ -72,7 +72,7 @@ TEST(HtmlReport, LoadsInHeadlessChromiumWithNoConsoleMessage) {
                                "--user-data-dir=" + (dir / "profile").string() +
                                " --dump-dom file://" + (dir / "report.html").string() + " 2>" +
                                (dir / "console.txt").string());
-  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_EQ(run.exit_code, 0) << run.all();
   std::string console = io::read_file(dir / "console.txt");
   EXPECT_EQ(console.find(":CONSOLE"), std::string::npos) << console;
   EXPECT_EQ(count(run.output, "<svg"), count(html, "<svg"));

@@ -33,7 +33,7 @@ std::vector<HfEncoding> run_hf_reference(const std::string& variant, const std::
   CommandResult result = run_command("node " + quoted(script) + " " + quoted(modules) + " " + variant + " " +
                                      quoted(corpus) + " " + quoted(texts_json) + " " + quoted(dir));
   if (result.exit_code != 0) {
-    ADD_FAILURE() << "hf_tokenizer.js " << variant << " failed:\n" << result.output;
+    ADD_FAILURE() << "hf_tokenizer.js " << variant << " failed:\n" << result.all();
     return {};
   }
   nlohmann::json reference = io::read_json(dir / "reference.json");

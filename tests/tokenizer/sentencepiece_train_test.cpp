@@ -78,7 +78,7 @@ TEST_P(SentencePieceTrainingReference, MatchesSpmTrainAndPythonSentencePiece) {
   fs::path corpus = test::write_training_corpus(dir);
   train_sentencepiece_model(options_for(corpus, model_type), dir / "lethe");
   test::CommandResult spm = run_spm_train(corpus, model_type, dir / "spm");
-  ASSERT_EQ(spm.exit_code, 0) << spm.output;
+  ASSERT_EQ(spm.exit_code, 0) << spm.all();
 
   // The vocabulary: byte for byte.
   std::string ours = without_specs(io::read_file(dir / "lethe" / "tokenizer.model"));
