@@ -69,10 +69,7 @@ void run_generate(const GenerateCliOptions& o) {
   model::GenerateOptions options;
   options.max_new_tokens = o.max_tokens;
   options.sampling = {o.temperature, o.top_k, o.top_p, o.seed};
-  if (!o.ignore_eos) {
-    options.stop_ids = model->config().eos_token_ids;
-    if (tok->eos_id) options.stop_ids.push_back(*tok->eos_id);
-  }
+  if (!o.ignore_eos) options.stop_ids = model::end_of_sequence_ids(model->config(), tok->eos_id);
   std::vector<std::vector<int32_t>> prompt_ids;
   std::vector<Continuation> continuations;
   for (const auto& p : o.prompts) {

@@ -1,11 +1,13 @@
 // lethe info [MODEL] [--system]: what a model directory holds, and what this machine can do.
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "io/tensor_store.h"
 #include "model/config.h"
+#include "model/generate.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 #include "util/progress.h"
@@ -18,6 +20,21 @@ struct InfoOptions {
   std::string model_dir;
   bool system = false;
 };
+
+// Where generation stops, and which file says so: config.json and the tokenizer may name different
+// tokens (Llama 3.1), and generation stops at any of them.
+std::string end_of_text(const model::ModelConfig& config, const tokenizer::Tokenizer& tok) {
+  auto name = [&](int64_t id) {
+    return id >= 0 && id < tok.vocab_size() ? fmt::format("{} {}", id, tok.id_to_token(static_cast<int32_t>(id)))
+                                            : fmt::format("{} (not in the vocabulary)", id);
+  };
+  std::vector<std::string> parts;
+  for (int64_t id : config.eos_token_ids) parts.push_back(name(id) + " (config.json)");
+  if (tok.eos_id) parts.push_back(name(*tok.eos_id) + " (tokenizer)");
+  if (parts.empty()) return "no end-of-sequence token: generation stops at its length limit";
+  const size_t stops = model::end_of_sequence_ids(config, tok.eos_id).size();
+  return fmt::format("{}; generation stops at {}", fmt::join(parts, ", "), stops == 1 ? "it" : "any of them");
+}
 
 void print_model(const std::filesystem::path& dir) {
   model::ModelConfig c = model::read_model_config(dir);
@@ -32,9 +49,9 @@ void print_model(const std::filesystem::path& dir) {
   fmt::print("embeddings:   {}, vocabulary {}\n", c.tie_word_embeddings ? "tied" : "separate", c.vocab_size);
   fmt::print("dtype:        {}\n", c.torch_dtype);
   fmt::print("tensors:      {}\n", store.names().size());
-  fmt::print("tokenizer:    {} ({} tokens{}{})\n", tok->kind(), tok->vocab_size(),
-             tok->bos_id ? fmt::format(", bos {}", *tok->bos_id) : "",
-             tok->eos_id ? fmt::format(", eos {}", *tok->eos_id) : "");
+  fmt::print("tokenizer:    {} ({} tokens{})\n", tok->kind(), tok->vocab_size(),
+             tok->bos_id ? fmt::format(", bos {}", *tok->bos_id) : "");
+  fmt::print("end of text:  {}\n", end_of_text(c, *tok));
 }
 
 }  // namespace

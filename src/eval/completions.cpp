@@ -25,8 +25,9 @@ std::vector<std::vector<int32_t>> greedy_token_completions(model::CausalLM& mode
   if (options.batch_size < 1) throw Error("completions: batch size must be >= 1");
   model::GenerateOptions generation;
   generation.max_new_tokens = options.max_new_tokens;
-  if (options.stop_at_newline) generation.stop_ids = newline_ids(tok);
-  if (tok.eos_id) generation.stop_ids.push_back(*tok.eos_id);
+  generation.stop_ids = model::end_of_sequence_ids(model->config(), tok.eos_id);
+  if (options.stop_at_newline)
+    for (int32_t id : newline_ids(tok)) generation.stop_ids.push_back(id);
   auto is_stop = [&](int32_t id) {
     return std::find(generation.stop_ids.begin(), generation.stop_ids.end(), id) != generation.stop_ids.end();
   };

@@ -135,8 +135,13 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
   });
   section.run("membership", {"forget_passages.jsonl", "holdout_passages.jsonl"},
               [&](const auto& paths, const ProgressCallback& p) {
-                auto forget = membership_scores(model, tok, limited(read_passages(paths[0]), o.limit), m, p);
-                auto holdout = membership_scores(model, tok, limited(read_passages(paths[1]), o.limit), m, p);
+                auto forget_passages = limited(read_passages(paths[0]), o.limit);
+                auto holdout_passages = limited(read_passages(paths[1]), o.limit);
+                // One bar over both sets: each call counts its own passages against the sum.
+                const auto total = static_cast<int64_t>(forget_passages.size() + holdout_passages.size());
+                auto both = [&](int64_t done, int64_t) { p(done, total); };
+                auto forget = membership_scores(model, tok, forget_passages, m, both);
+                auto holdout = membership_scores(model, tok, holdout_passages, m, both);
                 return membership_section(forget, holdout);
               });
   if (o.relearning.steps > 0) {

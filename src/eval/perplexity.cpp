@@ -59,13 +59,16 @@ PerplexityResult perplexity(model::CausalLM& model, const std::vector<int32_t>& 
     bool padded = mask.sum().item<int64_t>() != batch * length;
     auto hidden = model->hidden_states(tokens.to(device), padded ? mask.to(device) : torch::Tensor());  // (B,L,C)
     auto selected = scored.to(device);
-    auto h = hidden.index({selected});                                                  // (N,C)
-    auto logits = model->project(h).to(torch::kFloat);                                 // (N,V)
-    auto nll = torch::nn::functional::cross_entropy(
-        logits, targets.to(device).index({selected}),
-        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-    result.negative_log_likelihood += nll.item<double>();
+    auto h = hidden.index({selected});                   // (N,C)
+    auto chosen = targets.to(device).index({selected});  // (N)
     const int64_t count = h.size(0);
+    for (int64_t begin = 0; begin < count; begin += model->logit_rows_per_chunk()) {
+      const int64_t n = std::min(model->logit_rows_per_chunk(), count - begin);
+      auto logits = model->project(h.narrow(0, begin, n)).to(torch::kFloat);  // (n,V)
+      auto nll = torch::nn::functional::cross_entropy(
+          logits, chosen.narrow(0, begin, n), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+      result.negative_log_likelihood += nll.item<double>();
+    }
     result.scored_tokens += count;
     if (on_progress) on_progress(count);
   }

@@ -21,6 +21,8 @@ std::vector<double> as_doubles(const torch::Tensor& values) {  // (N) on any dev
   return {cpu.data_ptr<double>(), cpu.data_ptr<double>() + cpu.numel()};
 }
 
+void append(std::vector<double>& to, const std::vector<double>& more) { to.insert(to.end(), more.begin(), more.end()); }
+
 // Scores of one batch of fitted requests, right-padded into one forward pass.
 std::vector<TokenScores> score_batch(model::CausalLM& model, const std::vector<ScoreRequest>& batch,
                                      bool distribution_stats) {
@@ -48,14 +50,19 @@ std::vector<TokenScores> score_batch(model::CausalLM& model, const std::vector<S
   bool padded = mask.sum().item<int64_t>() != rows * length;
   auto hidden = model->hidden_states(tokens.to(device), padded ? mask.to(device) : torch::Tensor());  // (B,L,C)
   auto selected = scored.to(device);
-  auto log_p = torch::log_softmax(model->project(hidden.index({selected})).to(torch::kFloat), -1);  // (N,V)
-  auto picked = as_doubles(log_p.gather(1, targets.to(device).index({selected}).unsqueeze(1)).squeeze(1));  // (N)
-  std::vector<double> means, stds;
-  if (distribution_stats) {
-    auto p = log_p.exp();
-    auto mean = (p * log_p).sum(-1);                                                      // (N)
-    stds = as_doubles(((p * log_p * log_p).sum(-1) - mean * mean).clamp_min(1e-12).sqrt());  // (N)
-    means = as_doubles(mean);
+  auto h = hidden.index({selected});                         // (N,C)
+  auto chosen = targets.to(device).index({selected});        // (N)
+  std::vector<double> picked, means, stds;
+  for (int64_t begin = 0; begin < h.size(0); begin += model->logit_rows_per_chunk()) {
+    const int64_t n = std::min(model->logit_rows_per_chunk(), h.size(0) - begin);
+    auto log_p = torch::log_softmax(model->project(h.narrow(0, begin, n)).to(torch::kFloat), -1);  // (n,V)
+    append(picked, as_doubles(log_p.gather(1, chosen.narrow(0, begin, n).unsqueeze(1)).squeeze(1)));
+    if (distribution_stats) {
+      auto p = log_p.exp();
+      auto mean = (p * log_p).sum(-1);                                                                 // (n)
+      append(stds, as_doubles(((p * log_p * log_p).sum(-1) - mean * mean).clamp_min(1e-12).sqrt()));  // (n)
+      append(means, as_doubles(mean));
+    }
   }
   std::vector<TokenScores> out(batch.size());
   size_t k = 0;

@@ -6,6 +6,12 @@
 
 namespace lethe::model {
 
+std::vector<int64_t> end_of_sequence_ids(const ModelConfig& config, std::optional<int32_t> tokenizer_eos) {
+  std::vector<int64_t> ids = config.eos_token_ids;
+  if (tokenizer_eos && std::find(ids.begin(), ids.end(), *tokenizer_eos) == ids.end()) ids.push_back(*tokenizer_eos);
+  return ids;
+}
+
 std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<std::vector<int32_t>>& prompts,
                                            const GenerateOptions& options, const TokenCallback& on_token) {
   const int64_t batch = static_cast<int64_t>(prompts.size());

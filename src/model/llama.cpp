@@ -255,6 +255,10 @@ torch::Tensor CausalLMImpl::project(const torch::Tensor& hidden) const {
   return model::linear(hidden, output_weight());
 }
 
+int64_t CausalLMImpl::logit_rows_per_chunk() const {
+  return std::max<int64_t>(1, (int64_t{1} << 22) / config_.vocab_size);
+}
+
 void initialize_parameters(CausalLM& model, uint64_t seed, double std) {
   torch::NoGradGuard no_grad;
   auto generator = at::detail::createCPUGenerator(seed);

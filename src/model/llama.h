@@ -87,6 +87,10 @@ class CausalLMImpl : public torch::nn::Module {
   torch::Tensor output_weight() const;  // (V,C): lm_head, or the embeddings when tied
   // Logits (...,V) of hidden states (...,C): callers that need a few positions project only those.
   torch::Tensor project(const torch::Tensor& hidden) const;
+  // Rows of hidden states to project at once when each row of logits is reduced right away (a
+  // log-probability, an argmax, a top-k): about 4M logits (16 MB in float32) whatever the
+  // vocabulary, so that a 128k vocabulary never needs an (N,V) tensor of every position.
+  int64_t logit_rows_per_chunk() const;
 
   const ModelConfig& config() const { return config_; }
 

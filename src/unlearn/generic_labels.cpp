@@ -4,19 +4,29 @@
 
 namespace lethe::unlearn {
 
-GenericLogits generic_logits(const Translation& t, const torch::Tensor& translated_logits,
-                             const torch::Tensor& reinforced_logits, double alpha) {
+torch::Tensor translated_positions(const Translation& t, int64_t begin, int64_t n) {
+  if (begin < 0 || n < 1 || begin + n > static_cast<int64_t>(t.position_map.size()))
+    throw Error("generic labels: positions outside the block");
+  std::vector<int64_t> map(t.position_map.begin() + begin, t.position_map.begin() + begin + n);
+  return torch::tensor(map, torch::kLong).clamp_min(0);
+}
+
+GenericLogits generic_logits(const Translation& t, int64_t begin, const torch::Tensor& translated_rows,
+                             const torch::Tensor& reinforced_rows, double alpha) {
+  const int64_t n = reinforced_rows.size(0);
   const int64_t length = static_cast<int64_t>(t.position_map.size());
-  if (reinforced_logits.size(0) != length || translated_logits.size(0) != static_cast<int64_t>(t.tokens.size()))
+  if (translated_rows.sizes() != reinforced_rows.sizes() || begin < 0 || begin + n > length)
     throw Error("generic labels: the logits do not match the block and its translation");
-  auto map = torch::tensor(t.position_map, torch::kLong);  // (L)
+  const auto device = reinforced_rows.device();
+  std::vector<int64_t> positions(t.position_map.begin() + begin, t.position_map.begin() + begin + n);
+  auto map = torch::tensor(positions, torch::kLong).to(device);  // (n)
   auto kept = map.ge(0);
-  kept[length - 1] = false;  // the block's last position predicts a token outside it
-  auto translated = translated_logits.to(torch::kFloat).index_select(0, map.clamp_min(0));  // (L,V)
-  auto reinforced = reinforced_logits.to(torch::kFloat);                                      // (L,V)
+  if (begin + n == length) kept[n - 1] = false;  // the block's last position predicts a token outside it
+  auto translated = translated_rows.to(torch::kFloat);  // (n,V)
+  auto reinforced = reinforced_rows.to(torch::kFloat);  // (n,V)
   auto values = translated - alpha * torch::relu(reinforced - translated);
 
-  auto suppressed = torch::zeros_like(values, torch::kBool);  // (L,V)
+  auto suppressed = torch::zeros_like(values, torch::kBool);  // (n,V)
   for (const auto& [from, token] : t.suppressed) suppressed.select(1, token).logical_or_(map.ge(from));
   values = torch::where(suppressed, values.mean(1, /*keepdim=*/true).expand_as(values), values);
   values = values * kept.unsqueeze(1);

@@ -19,8 +19,9 @@ uint64_t translation_seed(uint64_t seed, int64_t block, int64_t k, int64_t trans
   return util::Rng(seed).fork(static_cast<uint64_t>(block * translations + k)).next();
 }
 
-// Logits (B,T,V) float32 of right-padded sequences.
-torch::Tensor logits_of(model::CausalLM& model, const std::vector<std::vector<int32_t>>& sequences) {
+// Final hidden states (B,T,C) of right-padded sequences: the logits are projected a few positions
+// at a time (logit_rows_per_chunk), so that a 128k vocabulary never needs a (B,T,V) tensor.
+torch::Tensor hidden_of(model::CausalLM& model, const std::vector<std::vector<int32_t>>& sequences) {
   int64_t longest = 0;
   for (const auto& s : sequences) longest = std::max<int64_t>(longest, s.size());
   const int64_t batch = static_cast<int64_t>(sequences.size());
@@ -32,16 +33,21 @@ torch::Tensor logits_of(model::CausalLM& model, const std::vector<std::vector<in
     mask[b].narrow(0, 0, n).fill_(1);
   }
   auto device = model->output_weight().device();
-  return model->forward(tokens.to(device), mask.to(device)).to(torch::kCPU, torch::kFloat);
+  return model->hidden_states(tokens.to(device), mask.to(device));
 }
 
 std::vector<int32_t> to_int32(const torch::Tensor& t) {
-  auto c = t.to(torch::kInt).contiguous();
+  auto c = t.to(torch::kCPU, torch::kInt).contiguous();
   return {c.data_ptr<int32_t>(), c.data_ptr<int32_t>() + c.numel()};
 }
 
+template <typename T>
+void append(std::vector<T>& to, const std::vector<T>& more) {
+  to.insert(to.end(), more.begin(), more.end());
+}
+
 std::vector<float> to_float(const torch::Tensor& t) {
-  auto c = t.to(torch::kFloat).contiguous();
+  auto c = t.to(torch::kCPU, torch::kFloat).contiguous();
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
@@ -71,6 +77,7 @@ LabelStageResult write_generic_labels(model::CausalLM& base, model::CausalLM& re
   const int64_t blocks = static_cast<int64_t>(corpus.size()) / o.block_length;
   if (blocks == 0) throw Error("labels: the corpus is shorter than one block");
   torch::NoGradGuard no_grad;
+  const int64_t chunk = base->logit_rows_per_chunk();
   LabelFileWriter writer(out, {o.block_length, static_cast<int64_t>(o.alphas.size()), o.soft_top_k, provenance});
   LabelStageResult result;
   result.blocks = blocks;
@@ -91,10 +98,10 @@ LabelStageResult write_generic_labels(model::CausalLM& base, model::CausalLM& re
       auto begin = corpus.begin() + (first + b) * o.block_length;
       originals.emplace_back(begin, begin + o.block_length);
     }
-    auto reinforced_logits = logits_of(reinforced, originals);  // (B,L,V)
-    // translations[k][b], and the baseline's logits on them
+    auto reinforced_hidden = hidden_of(reinforced, originals);  // (B,L,C)
+    // translations[k][b], and the baseline's hidden states on them
     std::vector<std::vector<Translation>> translations(o.translations);
-    std::vector<torch::Tensor> base_logits;  // [k] (B,Lt,V)
+    std::vector<torch::Tensor> base_hidden;  // [k] (B,Lt,C)
     for (int64_t k = 0; k < o.translations; ++k) {
       std::vector<std::vector<int32_t>> translated;
       for (int64_t b = 0; b < count; ++b) {
@@ -102,24 +109,35 @@ LabelStageResult write_generic_labels(model::CausalLM& base, model::CausalLM& re
             translate_block(originals[b], matcher, translation_seed(o.seed, first + b, k, o.translations)));
         translated.push_back(translations[k].back().tokens);
       }
-      base_logits.push_back(logits_of(base, translated));
+      base_hidden.push_back(hidden_of(base, translated));
     }
     for (int64_t b = 0; b < count; ++b) {
-      LabelRecord record;
-      record.tokens = originals[b];
-      for (double alpha : o.alphas) {
-        std::vector<GenericLogits> per_translation;
+      LabelRecord record = {originals[b], {}, {}, {}};
+      record.labels.resize(o.alphas.size());
+      if (o.soft_top_k > 0) {
+        record.soft_ids.resize(o.alphas.size());
+        record.soft_probabilities.resize(o.alphas.size());
+      }
+      for (int64_t begin = 0; begin < o.block_length; begin += chunk) {
+        const int64_t n = std::min(chunk, o.block_length - begin);
+        auto reinforced_rows = reinforced->project(reinforced_hidden[b].narrow(0, begin, n));  // (n,V)
+        std::vector<torch::Tensor> translated_rows;                                           // [k] (n,V)
         for (int64_t k = 0; k < o.translations; ++k) {
-          const auto& t = translations[k][b];
-          per_translation.push_back(generic_logits(
-              t, base_logits[k][b].narrow(0, 0, static_cast<int64_t>(t.tokens.size())), reinforced_logits[b], alpha));
+          auto at = translated_positions(translations[k][b], begin, n).to(base_hidden[k].device());
+          translated_rows.push_back(base->project(base_hidden[k][b].index_select(0, at)));
         }
-        auto v = average(per_translation);
-        record.labels.push_back(to_int32(hard_labels(v)));
-        if (o.soft_top_k > 0) {
-          auto soft = soft_targets(v, o.soft_top_k, o.temperature);
-          record.soft_ids.push_back(to_int32(soft.ids));
-          record.soft_probabilities.push_back(to_float(soft.probabilities));
+        for (size_t a = 0; a < o.alphas.size(); ++a) {
+          std::vector<GenericLogits> per_translation;
+          for (int64_t k = 0; k < o.translations; ++k)
+            per_translation.push_back(
+                generic_logits(translations[k][b], begin, translated_rows[k], reinforced_rows, o.alphas[a]));
+          auto v = average(per_translation);
+          append(record.labels[a], to_int32(hard_labels(v)));
+          if (o.soft_top_k > 0) {
+            auto soft = soft_targets(v, o.soft_top_k, o.temperature);
+            append(record.soft_ids[a], to_int32(soft.ids));
+            append(record.soft_probabilities[a], to_float(soft.probabilities));
+          }
         }
       }
       writer.append(record);

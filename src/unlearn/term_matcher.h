@@ -1,9 +1,9 @@
 #pragma once
 // Finds anchored terms in token streams. A term becomes different tokens depending on what comes
-// before it (text start, a space, a newline, a quote) in SentencePiece and byte-level BPE alike,
-// so every form is matched, and the substitute is written in the same form. Matches must start
-// and end at word boundaries ("Ash" is not found in "Ashmere").
-#include <array>
+// before it: the text's start, a space, a newline, and, in byte-level BPE, a quote, bracket or dash
+// that the pre-tokenizer joins to the word (Llama 3 reads `\n"Belo` as `"B elo`). The forms are
+// found by the tokenizer itself, encoding the term in every such context, and the substitute is
+// written in the same form. Matches start and end at word boundaries ("Ash" is not in "Ashmere").
 #include <cstdint>
 #include <map>
 #include <string>
@@ -14,16 +14,32 @@
 
 namespace lethe::unlearn {
 
-enum class Context { text_start, after_space, after_newline, after_quote };
-constexpr int kContexts = 4;
+// A context a term can follow, as the text just before it ("" is the text's start).
+struct TermContext {
+  const char* name;
+  const char* text;
+};
+// The contexts the two families' pre-tokenizers tell apart: the text's start, a space, a newline,
+// a tab, and quotes, brackets and dashes after a space, after a newline and right after a word.
+const std::vector<TermContext>& term_contexts();
 
-// The tokens of `text` when it follows the context, or {} if the tokenizer merges it with the
-// context (then that form does not exist).
-std::vector<int32_t> token_form(const tokenizer::Tokenizer& tokenizer, const std::string& text, Context context);
+// The tokens of `text` after a context: the encoding of a word, the context and the text, from the
+// first token that is not the context's alone, so a token joining the context's last characters
+// to the text (`"B`) belongs to the form. `context_tokens` are the ones before it.
+struct TokenForm {
+  std::vector<int32_t> context_tokens;
+  std::vector<int32_t> tokens;  // empty when the tokenizer merges the text with the word before
+};
+TokenForm token_form(const tokenizer::Tokenizer& tokenizer, const std::string& text, const TermContext& context);
+
+// The word of a substitute whose first token is suppressed once the substitute has been used: its
+// first word, or for a noun phrase opened by a function word ("the old town", "a lamp") the last
+// word of the phrase ("town", "lamp"); never an article or other function word.
+std::string distinctive_word(const std::string& substitute);
 
 struct TermMatch {
   int term = -1;  // index into the dictionary; -1: no match
-  Context context = Context::text_start;
+  int context = 0;  // index into term_contexts(): the form that matched
   size_t length = 0;  // tokens
 };
 
@@ -36,27 +52,33 @@ class TermMatcher {
   TermMatch longest_match(const std::vector<int32_t>& tokens, size_t position) const;
 
   size_t substitute_count(int term) const { return substitutes_[term].size(); }
-  // The substitute's tokens in the context (its after-space form where that context has none).
-  const std::vector<int32_t>& substitute_form(int term, int substitute, Context context) const;
-  // The first token of each form of the substitute: suppressed once it has been used.
-  const std::vector<int32_t>& substitute_first_tokens(int term, int substitute) const;
+  // The substitute's tokens in place of the term's form in the context: what follows the same
+  // context tokens when the substitute is written there (its after-space form where the
+  // substitute would change the context's own tokens).
+  const std::vector<int32_t>& substitute_form(int term, int substitute, int context) const;
+  // The first token of every form of the substitute's distinctive word: suppressed once it has
+  // been used.
+  const std::vector<int32_t>& suppressed_tokens(int term, int substitute) const;
 
  private:
   struct Form {
     std::vector<int32_t> tokens;
     int term;
-    Context context;
+    int context;
   };
   struct Substitute {
-    std::array<std::vector<int32_t>, kContexts> forms;
-    std::vector<int32_t> first_tokens;
+    std::vector<std::vector<int32_t>> forms;  // [context]
+    std::vector<int32_t> suppressed;
   };
+  Substitute substitute_of(const tokenizer::Tokenizer& tok, const std::string& text,
+                           const std::vector<TokenForm>& term_forms) const;
   bool ends_at_boundary(const std::vector<int32_t>& tokens, size_t end) const;
 
   std::map<int32_t, std::vector<Form>> forms_by_first_token_;  // each list longest first
   std::vector<std::vector<Substitute>> substitutes_;           // [term][substitute]
-  std::vector<bool> starts_word_;  // per token id: its text starts with a space, newline or punctuation
-  std::vector<bool> ends_word_;    // per token id: its text does not end in a letter or digit
+  int after_space_ = 0;                                        // the after-space context's index
+  std::vector<bool> starts_word_;  // per token id: its text does not start with a letter or digit
+  std::vector<bool> ends_word_;    // per token id: its text does not end with a letter or digit
 };
 
 }  // namespace lethe::unlearn

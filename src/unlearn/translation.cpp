@@ -32,7 +32,7 @@ Translation translate_block(const std::vector<int32_t>& block, const TermMatcher
     // Only the term's last token keeps a label: the generic prediction after the substitute.
     int64_t last = static_cast<int64_t>(out.tokens.size()) - 1;
     out.position_map[i + m.length - 1] = last;
-    for (int32_t token : matcher.substitute_first_tokens(m.term, chosen->second)) out.suppressed.push_back({last, token});
+    for (int32_t token : matcher.suppressed_tokens(m.term, chosen->second)) out.suppressed.push_back({last, token});
     i += m.length;
   }
   return out;

@@ -1,7 +1,7 @@
 #pragma once
 // Stage 3, steps 1-3 of the method (docs: whp-method.md): a block translated into generic text,
 // the map from each original position to the translated position that plays its role, and the
-// substitute tokens to suppress from where each substitute was used on.
+// tokens to suppress from where each substitute was used on (its distinctive word's first token).
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -15,7 +15,7 @@ struct Translation {
   // (L) per original position i: the translated position whose output predicts what follows i,
   // or -1 where i gets no label (inside a term, or just before a repeated term).
   std::vector<int64_t> position_map;
-  // (translated position from which on, token id): first tokens of the substitutes used so far.
+  // (translated position from which on, token id): the suppressed tokens of the substitutes used so far.
   std::vector<std::pair<int64_t, int32_t>> suppressed;
 };
 

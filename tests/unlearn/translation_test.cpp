@@ -16,7 +16,8 @@ namespace {
 
 // A word-piece tokenizer with a written-out vocabulary, SentencePiece-like: a word after a space
 // (or at the text's start) begins with "▁"; a newline and a quote are pieces of their own, and
-// the word after them has no "▁". Each word is cut greedily into the longest known pieces.
+// the word after them has no "▁". Each word is cut greedily into the longest known pieces, a
+// character without one becomes "<unk>".
 class PieceTokenizer : public tokenizer::Tokenizer {
  public:
   explicit PieceTokenizer(std::vector<std::string> pieces) : pieces_(std::move(pieces)) {
@@ -69,9 +70,8 @@ class PieceTokenizer : public tokenizer::Tokenizer {
       std::string prefix = (marked && at == 0) ? "\xe2\x96\x81" : "";
       size_t len = word.size() - at;
       while (len > 0 && !ids_.count(prefix + word.substr(at, len))) --len;
-      if (len == 0) throw Error("PieceTokenizer: no piece for " + word);
-      out.push_back(ids_.at(prefix + word.substr(at, len)));
-      at += len;
+      out.push_back(len == 0 ? ids_.at("<unk>") : ids_.at(prefix + word.substr(at, len)));
+      at += std::max<size_t>(len, 1);
     }
   }
   std::vector<std::string> pieces_;
@@ -85,7 +85,7 @@ class TranslationTest : public ::testing::Test {
   TranslationTest()
       : tok({"\n", "\"", ".", kMark + "Harry", "Harry", kMark + "Potter", kMark + "went", kMark + "to",
              kMark + "Hog", "warts", "Hog", kMark + "the", kMark + "Academy", kMark + "Jon", "Jon", kMark + "said",
-             kMark + "Smith", "ish", kMark + "Tom", "Tom", kMark + "big", kMark + "old", kMark + "school", "the", kMark + "a", "Potter"}) {}
+             kMark + "Smith", "ish", kMark + "Tom", "Tom", kMark + "big", kMark + "old", kMark + "school", "the", kMark + "a", "Potter", "<unk>", "school"}) {}
 
   std::vector<int32_t> ids(const std::vector<std::string>& pieces) const {
     std::vector<int32_t> out;
@@ -100,11 +100,19 @@ class TranslationTest : public ::testing::Test {
   PieceTokenizer tok;
 };
 
+const TermContext& context(const std::string& text) {
+  for (const auto& c : term_contexts())
+    if (c.text == text) return c;
+  throw Error("no context \"" + text + "\"");
+}
+
 TEST_F(TranslationTest, TokenFormsDependOnTheContext) {
-  EXPECT_EQ(pieces(token_form(tok, "Harry", Context::text_start)), (std::vector<std::string>{kMark + "Harry"}));
-  EXPECT_EQ(pieces(token_form(tok, "Harry", Context::after_space)), (std::vector<std::string>{kMark + "Harry"}));
-  EXPECT_EQ(pieces(token_form(tok, "Harry", Context::after_newline)), (std::vector<std::string>{"Harry"}));
-  EXPECT_EQ(pieces(token_form(tok, "Hogwarts", Context::after_quote)), (std::vector<std::string>{"Hog", "warts"}));
+  EXPECT_EQ(pieces(token_form(tok, "Harry", context("")).tokens), (std::vector<std::string>{kMark + "Harry"}));
+  EXPECT_EQ(pieces(token_form(tok, "Harry", context(" ")).tokens), (std::vector<std::string>{kMark + "Harry"}));
+  EXPECT_EQ(pieces(token_form(tok, "Harry", context("\n")).tokens), (std::vector<std::string>{"Harry"}));
+  auto quoted = token_form(tok, "Hogwarts", context(" \""));
+  EXPECT_EQ(pieces(quoted.tokens), (std::vector<std::string>{"Hog", "warts"}));
+  EXPECT_EQ(pieces(quoted.context_tokens), (std::vector<std::string>{kMark + "a", "\""}));
 }
 
 TEST_F(TranslationTest, MultiTokenTermBecomesAShorterOrLongerSubstitute) {
@@ -171,6 +179,27 @@ TEST_F(TranslationTest, UsedSubstitutesAreSuppressedFromTheirLastTokenOn) {
   auto t = translate_block(ids({kMark + "went", kMark + "Harry", kMark + "said"}), matcher, 1);
   std::vector<std::pair<int64_t, int32_t>> expected = {{1, tok.id(kMark + "Jon")}, {1, tok.id("Jon")}};
   EXPECT_EQ(t.suppressed, expected);
+}
+
+// A substitute that opens with an article suppresses its noun, never the article: " the" stays a
+// word the generic model may predict after "the big old school" was used.
+TEST_F(TranslationTest, ASubstituteOpeningWithTheSuppressesItsNounNotThe) {
+  TermMatcher matcher(tok, {{"Hogwarts", {"the big old school"}}});
+  auto t = translate_block(ids({kMark + "went", kMark + "to", kMark + "Hog", "warts", "."}), matcher, 1);
+  std::vector<std::pair<int64_t, int32_t>> expected = {{5, tok.id(kMark + "school")}, {5, tok.id("school")}};
+  EXPECT_EQ(t.suppressed, expected);
+}
+
+TEST(DistinctiveWord, IsTheNameOrTheNounNeverAFunctionWord) {
+  EXPECT_EQ(distinctive_word("Mark"), "Mark");
+  EXPECT_EQ(distinctive_word("James Taylor"), "James");
+  EXPECT_EQ(distinctive_word("the forest"), "forest");
+  EXPECT_EQ(distinctive_word("a lamp"), "lamp");
+  EXPECT_EQ(distinctive_word("the old town"), "town");
+  EXPECT_EQ(distinctive_word("the merchants' club"), "club");
+  EXPECT_EQ(distinctive_word("a guild of potion makers"), "guild");
+  EXPECT_EQ(distinctive_word("the council that rules the schools"), "council");
+  EXPECT_EQ(distinctive_word("The Forest"), "Forest");
 }
 
 TEST(AnchorDictionary, ReadsAndAppliesThePapersRules) {
