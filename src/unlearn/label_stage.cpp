@@ -53,8 +53,14 @@ std::vector<float> to_float(const torch::Tensor& t) {
 
 }  // namespace
 
+// The version of the translation and suppression rules, so that a label file made by other rules
+// is computed afresh. 2 (2026-12-01): term forms found by the tokenizer in every context, the
+// distinctive word suppressed rather than the substitute's first token.
+constexpr int kLabelRules = 2;
+
 nlohmann::json label_provenance(const LabelSources& sources, bool paper_rules, const LabelOptions& o) {
-  return {{"base", sources.base},
+  return {{"label_rules", kLabelRules},
+          {"base", sources.base},
           {"reinforced", sources.reinforced},
           {"corpus", sources.corpus},
           {"dictionary", sources.dictionary},
