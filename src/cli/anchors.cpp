@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
 #include "cli/runtime.h"
 #include "io/file.h"
 #include "model/checkpoint.h"
@@ -66,7 +67,7 @@ void mine_dictionary(const AnchorsOptions& o) {
     throw Error("anchors: give --dictionary FILE, or --forget and --reference corpora to build one");
   if (o.base_dir.empty() != o.reinforced_dir.empty())
     throw Error("anchors: the model preference needs both --base and --reinforced");
-  if (!o.out.empty()) io::create_parent_folder(o.out);
+  if (!o.out.empty()) io::prepare_output_file(o.out);
   std::string forget_text = read_all(o.forget);
   auto candidates = unlearn::mine_anchor_terms(forget_text, read_all(o.reference), o.mining);
   if (!o.base_dir.empty()) {
@@ -118,12 +119,16 @@ void register_anchors(CLI::App& app) {
   cmd->add_option("--reinforced", o->reinforced_dir, "reinforced model (lethe reinforce)");
   cmd->add_option("--gold", o->gold, "a gold dictionary: prints precision and recall against it");
   cmd->add_option("--out", o->out, "write the dictionary here (JSON)");
-  cmd->add_option("--show", o->show, "rows of the table printed")->capture_default_str();
-  cmd->add_option("--min-count", m.min_count, "occurrences in the forget corpus")->capture_default_str();
-  cmd->add_option("--min-score", m.min_score, "frequency log-ratio + preference to keep a term")->capture_default_str();
+  cmd->add_option("--show", o->show, "rows of the table printed")->check(follows(util::at_least(0)))
+      ->capture_default_str();
+  cmd->add_option("--min-count", m.min_count, "occurrences in the forget corpus")->check(follows(util::at_least(1)))
+      ->capture_default_str();
+  cmd->add_option("--min-score", m.min_score, "frequency log-ratio + preference to keep a term")
+      ->check(follows(util::finite()))->capture_default_str();
   cmd->add_option("--substitutes", m.substitutes, "generic substitutes per term")->check(CLI::Range(1, 8))
       ->capture_default_str();
-  cmd->add_option("--contexts", m.contexts, "occurrences scored per term by the models")->capture_default_str();
+  cmd->add_option("--contexts", m.contexts, "occurrences scored per term by the models")
+      ->check(follows(util::at_least(1)))->capture_default_str();
   add_runtime_options(cmd, o->runtime);
   cmd->callback([o] { o->dictionary.empty() ? mine_dictionary(*o) : check_user_dictionary(*o); });
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
 #include "cli/runtime.h"
 #include "eval/evaluation.h"
 #include "eval/html_report.h"
@@ -75,7 +76,17 @@ void run_eval(EvalOptions o) {
   if (!fs::is_directory(o.evaluation.suite_dir))
     throw Error(fmt::format("--suite {}: not a directory", o.evaluation.suite_dir.string()));
   for (const auto& text : o.texts) o.evaluation.texts.push_back(split_named(text, "--text"));
-  if (!o.out.empty()) io::create_parent_folder(o.out);
+  if (!o.out.empty()) io::prepare_output_file(o.out);
+  // Every model named, and its config and tokenizer readable, before the first one is evaluated.
+  std::vector<std::pair<std::string, std::string>> specs;
+  for (const auto& spec : o.models) {
+    specs.push_back(split_named(spec, "--models"));
+    for (size_t i = 0; i + 1 < specs.size(); ++i)
+      if (specs[i].first == specs.back().first)
+        throw Error(fmt::format("--models: the name \"{}\" is used twice", specs.back().first));
+    model::read_model_config(specs.back().second);
+    tokenizer::load_tokenizer(specs.back().second);
+  }
   std::vector<std::string> names;
   nlohmann::json results = nlohmann::json::object();
   nlohmann::json models = nlohmann::json::object();
@@ -84,9 +95,7 @@ void run_eval(EvalOptions o) {
   // The first model (the base) judges every model's completions: kept, not loaded again.
   model::CausalLM judge = nullptr;
   std::unique_ptr<tokenizer::Tokenizer> judge_tokenizer;
-  for (const auto& spec : o.models) {
-    auto [name, dir] = split_named(spec, "--models");
-    if (results.contains(name)) throw Error(fmt::format("--models: the name \"{}\" is used twice", name));
+  for (const auto& [name, dir] : specs) {
     names.push_back(name);
     fmt::print(stderr, "== {} ({})\n", name, dir);
     auto start = std::chrono::steady_clock::now();
@@ -142,23 +151,25 @@ void register_eval(CLI::App& app) {
   cmd->add_option("--oracle", o->oracle, "the model compared against for privleak and forget quality")
       ->capture_default_str();
   cmd->add_option("--metrics-log", o->metrics_log, "a fine-tune's metrics.jsonl: its eval figures are plotted");
-  cmd->add_option("--limit", e.limit, "items per suite file (0: all)")->capture_default_str();
+  using util::at_least;
+  cmd->add_option("--limit", e.limit, "items per suite file (0: all)")->check(follows(at_least(0)))
+      ->capture_default_str();
   cmd->add_option("--batch-size", e.metrics.batch_size, "sequences per forward pass or generation batch")
-      ->capture_default_str();
+      ->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--completion-tokens", e.metrics.completion_tokens, "greedy tokens per familiarity prompt")
-      ->capture_default_str();
+      ->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--verbatim-prefix", e.metrics.verbatim_prefix, "passage tokens given as the prompt")
-      ->capture_default_str();
+      ->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--verbatim-length", e.metrics.verbatim_length, "passage tokens compared after the prompt")
-      ->capture_default_str();
+      ->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--relearn-steps", e.relearning.steps, "relearning attack: fine-tune steps (0: no attack)")
-      ->capture_default_str();
+      ->check(follows(at_least(0)))->capture_default_str();
   cmd->add_option("--relearn-passages", e.relearn_passages, "relearning attack: forget passages in the slice")
-      ->capture_default_str();
-  cmd->add_option("--relearn-lr", e.relearning.lr, "relearning attack: learning rate")->capture_default_str();
+      ->check(follows(at_least(1)))->capture_default_str();
+  cmd->add_option("--relearn-lr", e.relearning.lr, "relearning attack: learning rate")
+      ->check(follows(util::above(0)))->capture_default_str();
   cmd->add_option("--min-k", e.metrics.min_k_fraction, "fraction of tokens for Min-K% and Min-K%++")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->check(follows(util::fraction()))->capture_default_str();
   add_runtime_options(cmd, o->runtime);
   cmd->callback([o] {
     o->evaluation.qa.batch_size = o->evaluation.metrics.batch_size;

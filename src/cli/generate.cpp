@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
 #include "cli/runtime.h"
 #include "model/checkpoint.h"
 #include "model/generate.h"
@@ -19,6 +20,7 @@ struct GenerateCliOptions {
   std::string model_dir;
   std::vector<std::string> prompts;
   int64_t max_tokens = 128;
+  bool max_tokens_given = false;  // -n on the command line: more than the context is an error, not cut
   float temperature = 0.0f;
   int64_t top_k = 0;
   float top_p = 1.0f;
@@ -75,6 +77,12 @@ void run_generate(const GenerateCliOptions& o) {
   for (const auto& p : o.prompts) {
     prompt_ids.push_back(tok->encode(p, /*add_special=*/true));
     continuations.push_back({tokenizer::StreamDecoder(*tok, prompt_ids.back()), "", 0});
+    // The KV cache holds prompt and continuation: more than the context is refused, not allocated.
+    const int64_t context = model->config().max_position_embeddings;
+    if (o.max_tokens_given && static_cast<int64_t>(prompt_ids.back().size()) + o.max_tokens > context)
+      throw Error(fmt::format("-n {}: a prompt of {} tokens and {} new ones exceed the model's context of {} tokens "
+                              "(max_position_embeddings in {}/config.json)",
+                              o.max_tokens, prompt_ids.back().size(), o.max_tokens, context, o.model_dir));
   }
 
   // A single answer is streamed as it is produced; a batch is printed at the end, row by row.
@@ -108,16 +116,24 @@ void register_generate(CLI::App& app) {
   auto* cmd = app.add_subcommand("generate", "Continue prompts with a model (greedy or sampled)");
   cmd->add_option("model", o->model_dir, "model directory")->required();
   cmd->add_option("-p,--prompt", o->prompts, "prompt text (repeat for a batch)")->required();
-  cmd->add_option("-n,--max-tokens", o->max_tokens, "new tokens at most")->capture_default_str();
-  cmd->add_option("-t,--temperature", o->temperature, "0 = greedy")->capture_default_str();
-  cmd->add_option("--top-k", o->top_k, "sample from the k most likely tokens (0 = all)")->capture_default_str();
-  cmd->add_option("--top-p", o->top_p, "sample from the smallest set with this much mass")->capture_default_str();
+  auto* max_tokens = cmd->add_option("-n,--max-tokens", o->max_tokens, "new tokens at most (within the model's context)")
+                         ->check(follows(util::at_least(1)))
+                         ->capture_default_str();
+  cmd->add_option("-t,--temperature", o->temperature, "0 = greedy")->check(follows(util::at_least(0)))
+      ->capture_default_str();
+  cmd->add_option("--top-k", o->top_k, "sample from the k most likely tokens (0 = all)")
+      ->check(follows(util::at_least(0)))->capture_default_str();
+  cmd->add_option("--top-p", o->top_p, "sample from the smallest set with this much mass")
+      ->check(follows(util::fraction()))->capture_default_str();
   cmd->add_option("--seed", o->seed, "random seed for sampling")->capture_default_str();
   cmd->add_flag("--ignore-eos", o->ignore_eos, "keep going after the end-of-sequence token");
   cmd->add_option("--stop", o->stops, "end a continuation where this text appears, not shown (repeatable; "
                                       "a newline: --stop $'\\n')");
   add_runtime_options(cmd, o->runtime);
-  cmd->callback([o] { run_generate(*o); });
+  cmd->callback([o, max_tokens] {
+    o->max_tokens_given = max_tokens->count() > 0;
+    run_generate(*o);
+  });
 }
 
 }  // namespace lethe::cli

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "io/tensor_store.h"
 #include "model/config.h"
+#include "model/expected_tensors.h"
 #include "model/generate.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
@@ -39,6 +40,7 @@ std::string end_of_text(const model::ModelConfig& config, const tokenizer::Token
 void print_model(const std::filesystem::path& dir) {
   model::ModelConfig c = model::read_model_config(dir);
   io::TensorStore store(dir);
+  model::check_tensors(c, store, dir);  // what loading would refuse, info refuses too
   auto tok = tokenizer::load_tokenizer(dir);
   fmt::print("model:        {}\n", dir.string());
   fmt::print("type:         {} ({} parameters)\n", c.model_type, util::human_count(double(c.parameter_count())));

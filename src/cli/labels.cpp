@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
 #include "cli/runtime.h"
 #include "io/file.h"
 #include "model/checkpoint.h"
@@ -12,6 +13,7 @@
 #include "unlearn/anchor_dictionary.h"
 #include "unlearn/label_stage.h"
 #include "util/content_hash.h"
+#include "util/error.h"
 
 namespace lethe::cli {
 namespace {
@@ -35,7 +37,15 @@ void run_labels(LabelsCliOptions o) {
   apply_runtime(o.runtime);
   auto device = o.runtime.resolve_device();
   auto dtype = o.runtime.resolve_dtype(device);
+  io::prepare_output_file(o.out);
   auto tok = tokenizer::load_tokenizer(o.base_dir);
+  if (!tokenizer::same_vocabulary(*tok, *tokenizer::load_tokenizer(o.reinforced_dir)))
+    throw Error(fmt::format("--reinforced {}: its tokenizer differs from the base's ({}); the labels compare the "
+                            "two models token by token and need one vocabulary",
+                            o.reinforced_dir, o.base_dir));
+  if (o.labels.soft_top_k > tok->vocab_size())
+    throw Error(fmt::format("--soft-top-k {} is more than the vocabulary's {} tokens", o.labels.soft_top_k,
+                            tok->vocab_size()));
   auto base = model::load_causal_lm(o.base_dir, device, dtype);
   auto reinforced = model::load_causal_lm(o.reinforced_dir, device, dtype);
   auto dictionary = unlearn::read_anchor_dictionary(o.dictionary);
@@ -65,14 +75,19 @@ void register_labels(CLI::App& app) {
   cmd->add_option("--forget", o->forget_files, "forget corpus text file (repeatable)")->required();
   cmd->add_option("--dictionary", o->dictionary, "anchored terms: JSON term -> [substitutes]")->required();
   cmd->add_option("--out", o->out, "label file to write")->required();
-  cmd->add_option("--block-length", l.block_length, "tokens per block")->capture_default_str();
+  using util::at_least;
+  cmd->add_option("--block-length", l.block_length, "tokens per block")->check(follows(at_least(2)))
+      ->capture_default_str();
   cmd->add_option("--alpha", l.alphas, "alpha of v = T - alpha ReLU(P - T) (repeat for several label sets)")
-      ->capture_default_str();
-  cmd->add_option("--translations", l.translations, "translations per block, their v averaged")->capture_default_str();
+      ->check(follows(at_least(0)))->capture_default_str();
+  cmd->add_option("--translations", l.translations, "translations per block, their v averaged")
+      ->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--soft-top-k", l.soft_top_k, "also store the top k of softmax(v / T) (0: hard labels only)")
+      ->check(follows(at_least(0)))->capture_default_str();
+  cmd->add_option("--temperature", l.temperature, "T of the soft targets")->check(follows(util::above(0)))
       ->capture_default_str();
-  cmd->add_option("--temperature", l.temperature, "T of the soft targets")->capture_default_str();
-  cmd->add_option("--batch-size", l.batch_size, "blocks per forward pass")->capture_default_str();
+  cmd->add_option("--batch-size", l.batch_size, "blocks per forward pass")->check(follows(at_least(1)))
+      ->capture_default_str();
   cmd->add_option("--seed", l.seed, "seed of the substitute draws")->capture_default_str();
   cmd->add_flag("!--no-paper-rules", o->paper_rules, "keep multi-word and possessive terms the paper drops");
   add_runtime_options(cmd, o->runtime);

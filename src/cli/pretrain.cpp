@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
 #include "cli/runtime.h"
 #include "cli/training_options.h"
 #include "io/file.h"
@@ -41,6 +42,11 @@ void run_pretrain(PretrainOptions o) {
   if (config.vocab_size < tok->vocab_size())
     throw Error(fmt::format("{}: vocab_size {} is smaller than the tokenizer's {} tokens", config_path,
                             config.vocab_size, tok->vocab_size()));
+  if (o.sequence > config.max_position_embeddings)
+    throw Error(fmt::format("--sequence {} is longer than the model's context of {} tokens (max_position_embeddings "
+                            "in {})",
+                            o.sequence, config.max_position_embeddings, config_path));
+  model::check_fits_in_memory(config, config_path);
   model::CausalLM model(config);
   if (o.init_dir.empty())
     model::initialize_parameters(model, o.seed);
@@ -50,6 +56,9 @@ void run_pretrain(PretrainOptions o) {
   model->to(device, o.runtime.dtype == "auto" ? torch::kFloat : o.runtime.resolve_dtype(device));
 
   auto train_stream = train::token_stream(*tok, o.data_files);
+  if (static_cast<int64_t>(train_stream.size()) < o.sequence)
+    throw Error(fmt::format("--data: the text has {} tokens, fewer than one --sequence of {}", train_stream.size(),
+                            o.sequence));
   train::TokenBlocks train_blocks(train_stream, o.sequence, o.seed);
   std::unique_ptr<train::TokenBlocks> eval_blocks;
   if (!o.eval_file.empty())
@@ -77,8 +86,9 @@ void register_pretrain(CLI::App& app) {
   cmd->add_option("--eval", o->eval_file, "held-out text file for the eval loss");
   cmd->add_option("--out", o->out_dir, "output model directory (its run/ holds checkpoint and metrics)")->required();
   cmd->add_option("--save-dtype", o->save_dtype, "dtype of the written weights: float32, bfloat16, float16")
-      ->capture_default_str();
-  cmd->add_option("--sequence", o->sequence, "tokens per training block")->capture_default_str();
+      ->check(weight_dtype_check())->capture_default_str();
+  cmd->add_option("--sequence", o->sequence, "tokens per training block (at most the model's context)")
+      ->check(follows(util::at_least(2)))->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the initial weights and the data order")->capture_default_str();
   add_trainer_options(cmd, o->trainer);
   add_runtime_options(cmd, o->runtime);

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
 #include "cli/runtime.h"
 #include "cli/training_options.h"
 #include "model/checkpoint.h"
@@ -10,6 +11,7 @@
 #include "train/text_stream.h"
 #include "train/trainer.h"
 #include "unlearn/stages.h"
+#include "util/error.h"
 
 namespace lethe::cli {
 namespace {
@@ -34,6 +36,9 @@ void run_reinforce(ReinforceOptions o) {
   auto model = model::load_causal_lm(o.base_dir, device, o.runtime.dtype == "auto" ? torch::kFloat : o.runtime.resolve_dtype(device));
   const int64_t block_length = std::min(o.block_length, model->config().max_position_embeddings);
   auto stream = train::token_stream(*tok, o.forget_files);
+  if (static_cast<int64_t>(stream.size()) < block_length)
+    throw Error(fmt::format("--forget: the corpus has {} tokens, fewer than one block of {} (--block-length)",
+                            stream.size(), block_length));
   train::TokenBlocks blocks(stream, block_length, o.seed);
   auto& t = o.trainer;
   t.steps = unlearn::steps_for_epochs(o.epochs, blocks.block_count(), t);
@@ -59,10 +64,12 @@ void register_reinforce(CLI::App& app) {
   cmd->add_option("base", o->base_dir, "baseline model directory")->required();
   cmd->add_option("--forget", o->forget_files, "forget corpus text file (repeatable)")->required();
   cmd->add_option("--out", o->out_dir, "output model directory")->required();
-  cmd->add_option("--epochs", o->epochs, "passes over the forget corpus")->capture_default_str();
-  cmd->add_option("--block-length", o->block_length, "tokens per block (at most the model's context)")
+  cmd->add_option("--epochs", o->epochs, "passes over the forget corpus")->check(follows(util::above(0)))
       ->capture_default_str();
-  cmd->add_option("--save-dtype", o->save_dtype, "dtype of the written weights")->capture_default_str();
+  cmd->add_option("--block-length", o->block_length, "tokens per block (at most the model's context)")
+      ->check(follows(util::at_least(2)))->capture_default_str();
+  cmd->add_option("--save-dtype", o->save_dtype, "dtype of the written weights")->check(weight_dtype_check())
+      ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the data order")->capture_default_str();
   add_trainer_options(cmd, o->trainer, /*with_steps=*/false);
   cmd->get_option("--lr")->description("peak learning rate (0: the paper's, scaled to the model's size)");

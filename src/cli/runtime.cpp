@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "cli/number_checks.h"
 #include "model/checkpoint.h"
 #include "util/error.h"
 #include "util/system.h"
@@ -25,13 +26,33 @@ torch::Dtype RuntimeOptions::resolve_dtype(torch::Device d) const {
   return model::parse_dtype(dtype);
 }
 
+CLI::Validator weight_dtype_check() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        if (name == "auto") return "";
+        try {
+          model::parse_dtype(name);
+          return "";
+        } catch (const Error& e) {
+          return e.what();
+        }
+      },
+      "float32, bfloat16 or float16");
+}
+
 void add_runtime_options(CLI::App* command, RuntimeOptions& options) {
   command->add_option("--device", options.device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   command->add_option("--dtype", options.dtype, "weights in memory: auto, float32, bfloat16, float16")
-      ->capture_default_str();
-  command->add_option("--threads", options.threads, "CPU threads (0: all cores)")->capture_default_str();
+      ->check(weight_dtype_check())->capture_default_str();
+  command->add_option("--threads", options.threads, "CPU threads (0: all cores)")
+      ->check(follows(util::at_least(0)))->capture_default_str();
+  command->add_flag("!--no-weight-check", options.check_weights,
+                    "do not scan loaded weights for NaN and infinite values");
 }
 
-void apply_runtime(const RuntimeOptions& options) { util::configure_threads(options.threads); }
+void apply_runtime(const RuntimeOptions& options) {
+  util::configure_threads(options.threads);
+  model::set_weight_check(options.check_weights);
+}
 
 }  // namespace lethe::cli

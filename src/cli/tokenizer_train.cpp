@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
 #include "tokenizer/sentencepiece_training.h"
 #include "tokenizer/tokenizer.h"
 
@@ -40,14 +41,16 @@ void register_tokenizer(CLI::App& app) {
       "train", "Train a SentencePiece vocabulary (Llama 2's recipe; ids: <unk> 0, <s> 1, </s> 2) on text files");
   cmd->add_option("--input", o->inputs, "training text file, one sentence per line (repeatable)")->required();
   cmd->add_option("--vocab-size", t.vocab_size, "pieces in all, counting <unk> <s> </s>, user symbols and the "
-                                                "256 byte pieces")->required();
+                                                "256 byte pieces")
+      ->required()
+      ->check(follows(util::at_least(1)));
   cmd->add_option("--out", o->out_dir, "output directory: tokenizer.model and tokenizer_config.json")->required();
   cmd->add_option("--model-type", t.model_type, "bpe or unigram")
       ->check(CLI::IsMember({"bpe", "unigram"}))
       ->capture_default_str();
   cmd->add_option("--character-coverage", t.character_coverage,
                   "share of the text's characters that get pieces; the rarest are spelt in bytes")
-      ->capture_default_str();
+      ->check(follows(util::fraction()))->capture_default_str();
   cmd->add_flag("--no-byte-fallback", o->no_byte_fallback, "rare characters become <unk> instead of byte pieces");
   cmd->add_option("--user-symbol", t.user_symbols, "a piece never split, e.g. '<|user|>' (repeatable)");
   cmd->callback([o] { run_tokenizer_train(*o); });

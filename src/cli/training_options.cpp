@@ -2,20 +2,33 @@
 
 #include <fmt/core.h>
 
+#include "cli/number_checks.h"
+
 namespace lethe::cli {
 
 void add_trainer_options(CLI::App* cmd, train::TrainerOptions& t, bool with_steps) {
-  if (with_steps) cmd->add_option("--steps", t.steps, "optimizer steps")->capture_default_str();
-  cmd->add_option("--batch-size", t.batch_size, "blocks per micro-batch")->capture_default_str();
-  cmd->add_option("--accumulation", t.accumulation, "micro-batches per step")->capture_default_str();
-  cmd->add_option("--lr", t.lr, "peak learning rate")->capture_default_str();
-  cmd->add_option("--min-lr-ratio", t.min_lr_ratio, "final lr / peak lr (cosine)")->capture_default_str();
-  cmd->add_option("--warmup", t.warmup_steps, "linear warmup steps")->capture_default_str();
-  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->capture_default_str();
-  cmd->add_option("--grad-clip", t.grad_clip, "max gradient norm (0: off)")->capture_default_str();
-  cmd->add_option("--log-every", t.log_every, "steps between metrics records")->capture_default_str();
-  cmd->add_option("--eval-every", t.eval_every, "steps between eval losses")->capture_default_str();
-  cmd->add_option("--checkpoint-every", t.checkpoint_every, "steps between checkpoints")->capture_default_str();
+  using util::at_least;
+  if (with_steps)
+    cmd->add_option("--steps", t.steps, "optimizer steps")->check(follows(at_least(1)))->capture_default_str();
+  cmd->add_option("--batch-size", t.batch_size, "blocks per micro-batch")->check(follows(at_least(1)))
+      ->capture_default_str();
+  cmd->add_option("--accumulation", t.accumulation, "micro-batches per step")->check(follows(at_least(1)))
+      ->capture_default_str();
+  cmd->add_option("--lr", t.lr, "peak learning rate")->check(follows(at_least(0)))->capture_default_str();
+  cmd->add_option("--min-lr-ratio", t.min_lr_ratio, "final lr / peak lr (cosine)")
+      ->check(follows(util::between(0, 1)))->capture_default_str();
+  cmd->add_option("--warmup", t.warmup_steps, "linear warmup steps")->check(follows(at_least(0)))
+      ->capture_default_str();
+  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->check(follows(at_least(0)))
+      ->capture_default_str();
+  cmd->add_option("--grad-clip", t.grad_clip, "max gradient norm (0: off)")->check(follows(at_least(0)))
+      ->capture_default_str();
+  cmd->add_option("--log-every", t.log_every, "steps between metrics records")->check(follows(at_least(1)))
+      ->capture_default_str();
+  cmd->add_option("--eval-every", t.eval_every, "steps between eval losses (0: never)")
+      ->check(follows(at_least(0)))->capture_default_str();
+  cmd->add_option("--checkpoint-every", t.checkpoint_every, "steps between checkpoints")
+      ->check(follows(at_least(1)))->capture_default_str();
 }
 
 void exit_interrupted(const train::TrainerOptions& options) {

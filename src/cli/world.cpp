@@ -2,6 +2,8 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/number_checks.h"
+#include "io/file.h"
 #include "world/generate.h"
 
 namespace lethe::cli {
@@ -14,12 +16,18 @@ void register_world(CLI::App& app) {
   auto* cmd = group->add_subcommand("generate", "Write the saga, the retain world, general text and ground truth");
   cmd->add_option("--out", *out, "output directory")->required();
   cmd->add_option("--seed", o->seed, "seed: the same seed gives the same bytes")->capture_default_str();
-  cmd->add_option("--chapters", o->train_chapters, "training chapters per fiction")->capture_default_str();
-  cmd->add_option("--holdout-chapters", o->holdout_chapters, "held-out chapters per fiction")->capture_default_str();
-  cmd->add_option("--mentions", o->mentions_per_fact, "times each fact is told in training")->capture_default_str();
-  cmd->add_option("--general-words", o->general_words, "words of WordNet glosses")->capture_default_str();
+  using util::at_least;
+  cmd->add_option("--chapters", o->train_chapters, "training chapters per fiction")->check(follows(at_least(1)))
+      ->capture_default_str();
+  cmd->add_option("--holdout-chapters", o->holdout_chapters, "held-out chapters per fiction")
+      ->check(follows(at_least(1)))->capture_default_str();
+  cmd->add_option("--mentions", o->mentions_per_fact, "times each fact is told in training")
+      ->check(follows(at_least(1)))->capture_default_str();
+  cmd->add_option("--general-words", o->general_words, "words of WordNet glosses")->check(follows(at_least(0)))
+      ->capture_default_str();
   cmd->add_option("--wordnet", o->wordnet_dir, "WordNet data directory")->capture_default_str();
   cmd->callback([o, out] {
+    io::prepare_output_folder(*out);
     auto summary = world::generate_world(*o, *out);
     fmt::print("{} facts in the saga, {} in the retain world, {} sentence patterns\n", summary.facts_saga,
                summary.facts_retain, summary.patterns);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -91,13 +92,22 @@ nlohmann::json read_json(const std::filesystem::path& path) {
   }
 }
 
-void create_parent_folder(const std::filesystem::path& path) {
-  const auto folder = path.parent_path();
-  if (folder.empty()) return;
+void prepare_output_folder(const std::filesystem::path& folder) {
   std::error_code error;
   std::filesystem::create_directories(folder, error);
-  if (error)
-    throw Error(fmt::format("{}: cannot create the folder {}: {}", path.string(), folder.string(), error.message()));
+  if (error) throw Error(fmt::format("{}: cannot create the folder: {}", folder.string(), error.message()));
+  if (!std::filesystem::is_directory(folder)) throw Error(fmt::format("{}: not a folder", folder.string()));
+  // Permissions do not tell (root may write anywhere but /proc): a file is made and removed.
+  const auto probe = folder / fmt::format(".lethe-write-test-{}", ::getpid());
+  ScopedFd fd(::open(probe.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
+  if (fd.get() < 0) throw_errno(folder, "cannot write files in this folder", errno);
+  ::unlink(probe.c_str());
+}
+
+void prepare_output_file(const std::filesystem::path& path) {
+  if (std::filesystem::is_directory(path))
+    throw Error(fmt::format("{}: is a folder; give the path of the file to write", path.string()));
+  prepare_output_folder(parent_folder(path));
 }
 
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& value) {
@@ -140,6 +150,11 @@ PartialFile::PartialFile(std::filesystem::path path) : path_(std::move(path)) {
   auto partial = partial_path(path_);
   fd_ = ::open(partial.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
   if (fd_ < 0) throw_errno(partial, "cannot open", errno);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {  // two writers would interleave their records
+    ::close(fd_);
+    fd_ = -1;
+    throw Error(fmt::format("{}: another lethe process is writing this file", partial.string()));
+  }
   if (::lseek(fd_, 0, SEEK_END) < 0) throw_errno(partial, "cannot seek", errno);
 }
 

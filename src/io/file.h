@@ -12,9 +12,12 @@ namespace lethe::io {
 std::string read_file(const std::filesystem::path& path);
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
-// Creates the folder that will hold `path`, with its parents. A command that writes its output
-// after long work calls it first, so that a missing folder cannot throw the work away.
-void create_parent_folder(const std::filesystem::path& path);
+// Creates a folder (with its parents) that a command will write into, and makes sure it can: a
+// command that writes its output after long work calls it first, so that a missing or read-only
+// folder cannot throw the work away. Errors name the folder and the reason.
+void prepare_output_folder(const std::filesystem::path& folder);
+// The same for a file's folder; a file that is an existing folder is refused.
+void prepare_output_file(const std::filesystem::path& path);
 
 // Parses a JSON file; errors name the file and the byte where parsing failed.
 nlohmann::json read_json(const std::filesystem::path& path);
@@ -39,7 +42,8 @@ class AtomicFile {
 };
 
 // A file written in pieces over one run or several: the pieces go to `PATH.partial`, which an
-// interruption leaves in place for the next run to continue; commit() renames it to PATH.
+// interruption leaves in place for the next run to continue; commit() renames it to PATH. One
+// process at a time: a second writer of the same file is refused (an flock on PATH.partial).
 class PartialFile {
  public:
   explicit PartialFile(std::filesystem::path path);  // opens PATH.partial, or creates it empty

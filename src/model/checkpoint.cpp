@@ -8,12 +8,16 @@
 
 #include "io/file.h"
 #include "io/tensor_store.h"
+#include "model/expected_tensors.h"
 #include "util/error.h"
+#include "util/system.h"
 
 namespace lethe::model {
 namespace {
 
 namespace fs = std::filesystem;
+
+bool g_scan_weights = true;
 
 torch::Dtype torch_dtype_of(io::DType dtype) {
   switch (dtype) {
@@ -33,9 +37,6 @@ io::DType io_dtype_of(torch::Dtype dtype) {
   }
 }
 
-// Buffers that some checkpoints carry and that lethe recomputes.
-bool is_ignorable(const std::string& name) { return name.find("rotary_emb.inv_freq") != std::string::npos; }
-
 torch::Tensor tensor_from_store(const io::StoredTensor& stored) {
   const io::TensorInfo& info = *stored.info;
   auto tensor = torch::empty(info.shape, torch::TensorOptions().dtype(torch_dtype_of(info.dtype)));
@@ -45,6 +46,20 @@ torch::Tensor tensor_from_store(const io::StoredTensor& stored) {
 
 const char* const kTokenizerFiles[] = {"tokenizer.model", "tokenizer.json", "tokenizer_config.json",
                                        "special_tokens_map.json"};
+
+void copy_weights(CausalLM& model, const io::TensorStore& store, const fs::path& model_dir) {
+  torch::NoGradGuard no_grad;
+  for (auto& item : model->named_parameters()) {
+    const io::StoredTensor* stored = store.find(item.key());
+    if (stored == nullptr)  // check_tensors lists every parameter: a miss here is lethe's own mistake
+      throw Error(fmt::format("{}: tensor '{}' is missing", model_dir.string(), item.key()));
+    torch::Tensor& parameter = item.value();
+    parameter.copy_(tensor_from_store(*stored));
+    if (g_scan_weights && !torch::isfinite(parameter).all().item<bool>())
+      throw Error(fmt::format("{}: tensor '{}' holds NaN or infinite values (--no-weight-check skips this check)",
+                              stored->file->path().string(), item.key()));
+  }
+}
 
 }  // namespace
 
@@ -66,38 +81,29 @@ std::string dtype_to_string(torch::Dtype dtype) {
 
 void load_weights(CausalLM& model, const fs::path& model_dir) {
   io::TensorStore store(model_dir);
-  std::set<std::string> used;
-  std::vector<std::string> missing;
-  torch::NoGradGuard no_grad;
-  for (auto& item : model->named_parameters()) {
-    const std::string& name = item.key();
-    const io::StoredTensor* stored = store.find(name);
-    if (stored == nullptr) {
-      missing.push_back(name);
-      continue;
-    }
-    used.insert(name);
-    torch::Tensor& parameter = item.value();
-    if (stored->info->shape != parameter.sizes().vec())
-      throw Error(fmt::format("{}: tensor '{}' has shape {}, the config needs {}", stored->file->path().string(),
-                              name, fmt::join(stored->info->shape, "x"), fmt::join(parameter.sizes(), "x")));
-    parameter.copy_(tensor_from_store(*stored));
-  }
-  if (!missing.empty())
-    throw Error(fmt::format("{}: {} tensor(s) missing, e.g. '{}'", model_dir.string(), missing.size(), missing[0]));
-  std::vector<std::string> unexpected;
-  for (const auto& name : store.names()) {
-    bool tied_head = name == "lm_head.weight" && model->config().tie_word_embeddings;
-    if (!used.count(name) && !is_ignorable(name) && !tied_head) unexpected.push_back(name);
-  }
-  if (!unexpected.empty())
-    throw Error(fmt::format("{}: {} unexpected tensor(s) for this config, e.g. '{}'", model_dir.string(),
-                            unexpected.size(), unexpected[0]));
+  check_tensors(model->config(), store, model_dir);
+  copy_weights(model, store, model_dir);
+}
+
+void set_weight_check(bool scan) { g_scan_weights = scan; }
+
+void check_fits_in_memory(const ModelConfig& config, const std::string& origin) {
+  // The model is built in float32 on the CPU before it moves to its device and dtype.
+  const double bytes = 4.0 * static_cast<double>(config.parameter_count());
+  const int64_t available = util::available_memory_bytes();
+  if (available > 0 && bytes > static_cast<double>(available))
+    throw Error(fmt::format("{}: the model's {} parameters need {:.1f} GB in float32, more than the {:.1f} GB of "
+                            "memory this machine has available",
+                            origin, config.parameter_count(), bytes / 1e9, available / 1e9));
 }
 
 CausalLM load_causal_lm(const fs::path& model_dir, torch::Device device, torch::Dtype dtype) {
-  CausalLM model(read_model_config(model_dir));
-  load_weights(model, model_dir);
+  auto config = read_model_config(model_dir);
+  io::TensorStore store(model_dir);
+  check_tensors(config, store, model_dir);  // a config that claims more than its tensors hold stops here
+  check_fits_in_memory(config, (model_dir / "config.json").string());
+  CausalLM model(config);
+  copy_weights(model, store, model_dir);
   model->to(device, dtype);
   model->eval();
   return model;

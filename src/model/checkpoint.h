@@ -12,8 +12,17 @@
 namespace lethe::model {
 
 // Copies every parameter of `model` from the checkpoint in `model_dir`, converting F32/F16/BF16
-// to the parameter's dtype.
+// to the parameter's dtype, after checking the tensors against the config (expected_tensors.h).
+// A tensor holding NaN or infinite values is refused, naming it, unless set_weight_check(false).
 void load_weights(CausalLM& model, const std::filesystem::path& model_dir);
+
+// Whether loading scans the weights for NaN and infinite values (on by default; a pass over the
+// weights, about a second per few GB).
+void set_weight_check(bool scan);
+
+// Refuses, before anything is allocated, a config whose weights would not fit the memory this
+// machine has available (they are built in float32 first). `origin` names the config file.
+void check_fits_in_memory(const ModelConfig& config, const std::string& origin);
 
 // Builds the model of a directory on `device`; dtype: the parameters' dtype (kFloat on CPU).
 CausalLM load_causal_lm(const std::filesystem::path& model_dir, torch::Device device, torch::Dtype dtype);

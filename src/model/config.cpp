@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <type_traits>
+
 #include "io/file.h"
 #include "util/error.h"
 
@@ -18,6 +20,10 @@ void read_field(const json& j, const char* key, T& out, bool required, const std
     if (required) throw Error(fmt::format("{}: missing field '{}'", origin, key));
     return;
   }
+  // nlohmann would read 384.5 as 384: an integer field takes integers only.
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+    if (it->is_number_float())
+      throw Error(fmt::format("{}: field '{}' must be an integer, not {}", origin, key, it->dump()));
   try {
     out = it->get<T>();
   } catch (const json::exception&) {
@@ -100,7 +106,8 @@ ModelConfig parse_model_config(const json& j, const std::string& origin) {
   for (auto [value, key] : {std::pair{c.vocab_size, "vocab_size"}, {c.hidden_size, "hidden_size"},
                             {c.intermediate_size, "intermediate_size"}, {c.num_hidden_layers, "num_hidden_layers"},
                             {c.num_attention_heads, "num_attention_heads"},
-                            {c.num_key_value_heads, "num_key_value_heads"}})
+                            {c.num_key_value_heads, "num_key_value_heads"},
+                            {c.max_position_embeddings, "max_position_embeddings"}})
     require_positive(value, key, origin);
   if (c.num_attention_heads % c.num_key_value_heads != 0)
     throw Error(fmt::format("{}: num_attention_heads ({}) must be a multiple of num_key_value_heads ({})", origin,
@@ -117,6 +124,11 @@ ModelConfig parse_model_config(const json& j, const std::string& origin) {
   if (c.head_dim % 2 != 0) throw Error(fmt::format("{}: head_dim must be even for rotary embeddings", origin));
   if (c.rms_norm_eps <= 0 || c.rope_theta <= 0)
     throw Error(fmt::format("{}: rms_norm_eps and rope_theta must be positive", origin));
+  try {
+    c.parameter_count();
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", origin, e.what()));
+  }
   return c;
 }
 
@@ -126,13 +138,24 @@ ModelConfig read_model_config(const std::filesystem::path& model_dir) {
 }
 
 int64_t ModelConfig::parameter_count() const {
-  int64_t q = num_attention_heads * head_dim, kv = num_key_value_heads * head_dim;
-  int64_t attention = hidden_size * (q + 2 * kv) + q * hidden_size;
-  if (qkv_bias) attention += q + 2 * kv;
-  if (o_proj_bias) attention += hidden_size;
-  int64_t layer = attention + 3 * hidden_size * intermediate_size + 2 * hidden_size;
-  int64_t embeddings = vocab_size * hidden_size * (tie_word_embeddings ? 1 : 2);
-  return num_hidden_layers * layer + embeddings + hidden_size;
+  // Checked arithmetic: a config claiming 1e9 layers of width 2e5 must be refused, not wrap around.
+  auto mul = [](int64_t a, int64_t b) {
+    int64_t r = 0;
+    if (__builtin_mul_overflow(a, b, &r)) throw Error("the parameter count overflows 64-bit integers");
+    return r;
+  };
+  auto add = [](int64_t a, int64_t b) {
+    int64_t r = 0;
+    if (__builtin_add_overflow(a, b, &r)) throw Error("the parameter count overflows 64-bit integers");
+    return r;
+  };
+  const int64_t q = mul(num_attention_heads, head_dim), kv = mul(num_key_value_heads, head_dim);
+  int64_t attention = add(mul(hidden_size, add(q, mul(2, kv))), mul(q, hidden_size));
+  if (qkv_bias) attention = add(attention, add(q, mul(2, kv)));
+  if (o_proj_bias) attention = add(attention, hidden_size);
+  const int64_t layer = add(add(attention, mul(3, mul(hidden_size, intermediate_size))), mul(2, hidden_size));
+  const int64_t embeddings = mul(mul(vocab_size, hidden_size), tie_word_embeddings ? 1 : 2);
+  return add(add(mul(num_hidden_layers, layer), embeddings), hidden_size);
 }
 
 double ModelConfig::forward_flops_per_token(int64_t sequence) const {

@@ -1,5 +1,7 @@
 #include "model/generate.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 
 #include "util/error.h"
@@ -23,6 +25,14 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
     longest = std::max<int64_t>(longest, static_cast<int64_t>(p.size()));
   }
 
+  // Positions past the context have no rotary meaning: the continuation stops there, and the KV
+  // cache is never larger than the context.
+  const int64_t room = model->config().max_position_embeddings - longest;
+  if (room <= 0)
+    throw Error(fmt::format("generate: a prompt of {} tokens fills the model's context of {}", longest,
+                            model->config().max_position_embeddings));
+  const int64_t max_new_tokens = std::min(options.max_new_tokens, room);
+
   torch::NoGradGuard no_grad;
   const auto device = model->output_weight().device();
   const auto dtype = model->output_weight().scalar_type();
@@ -35,7 +45,7 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
   auto tokens = torch::tensor(token_buffer).view({batch, longest}).to(device);  // (B,T)
   auto mask = torch::tensor(mask_buffer).view({batch, longest}).to(device);
 
-  KVCache cache(model->config(), batch, longest + options.max_new_tokens, dtype, device);
+  KVCache cache(model->config(), batch, longest + max_new_tokens, dtype, device);
   std::vector<Sampler> samplers;
   for (int64_t b = 0; b < batch; ++b) {
     SamplingOptions s = options.sampling;
@@ -46,7 +56,7 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
   // The prefill needs the logits of the last prompt position only.
   auto hidden = model->hidden_states(tokens, mask, &cache);             // (B,T,C)
   auto logits = model->project(hidden.narrow(1, longest - 1, 1));      // (B,1,V)
-  for (int64_t step = 0; step < options.max_new_tokens; ++step) {
+  for (int64_t step = 0; step < max_new_tokens; ++step) {
     auto last = logits.select(1, 0).to(torch::kCPU, torch::kFloat).contiguous();  // (B,V)
     auto next = torch::zeros({batch, 1}, torch::kLong);
     auto next_mask = torch::zeros({batch, 1}, torch::kLong);
@@ -60,7 +70,7 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
       finished[b] = stop_requested || std::count(options.stop_ids.begin(), options.stop_ids.end(), id) > 0;
     }
     if (std::all_of(finished.begin(), finished.end(), [](bool f) { return f; })) break;
-    if (step + 1 == options.max_new_tokens) break;
+    if (step + 1 == max_new_tokens) break;
     logits = model->forward(next.to(device), next_mask.to(device), &cache);  // (B,1,V)
   }
   return outputs;

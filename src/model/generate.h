@@ -25,7 +25,8 @@ std::vector<int64_t> end_of_sequence_ids(const ModelConfig& config, std::optiona
 // Called for every generated token: (row, token id). Returning true ends that row (a stop text).
 using TokenCallback = std::function<bool(int64_t, int32_t)>;
 
-// Returns the new tokens of each prompt (stop token included when reached).
+// Returns the new tokens of each prompt (stop token included when reached), at most
+// max_new_tokens and never past the model's context (max_position_embeddings).
 std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<std::vector<int32_t>>& prompts,
                                            const GenerateOptions& options, const TokenCallback& on_token = {});
 

@@ -25,7 +25,7 @@ int32_t Sampler::sample(const float* logits, int64_t vocab_size) {
   if (options_.top_p < 1.0f) {  // the smallest prefix whose mass reaches top_p
     double mass = 0.0;
     int64_t n = 0;
-    while (n < keep && mass < options_.top_p * total) mass += probs[n++];
+    while (n < keep && (n == 0 || mass < options_.top_p * total)) mass += probs[n++];  // at least one token
     probs.resize(n);
     total = mass;
   }

@@ -1,7 +1,6 @@
 #include "tokenizer/sentencepiece_training.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
@@ -58,16 +57,6 @@ void check_options(const SentencePieceTrainOptions& o) {
   }
 }
 
-// Fails early, before a long training, if the output folder cannot be made or written.
-void prepare_out_dir(const fs::path& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error(fmt::format("{}: cannot create the output folder: {}", dir.string(), ec.message()));
-  if (!fs::is_directory(dir)) throw Error(fmt::format("{}: cannot write the tokenizer: not a folder", dir.string()));
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw Error(fmt::format("{}: cannot write the tokenizer: {}", dir.string(), std::strerror(errno)));
-}
-
 // spm_train's flags. Llama 2's tokenizer.model recipe: BPE with byte fallback, digits split, no
 // normalization and white space kept as it is (so decode(encode(text)) == text), ids unk 0,
 // bos 1, eos 2, no pad. Then determinism: every sentence read (no sampling, so no shuffling),
@@ -102,7 +91,7 @@ nlohmann::json tokenizer_config() {
 
 void train_sentencepiece_model(const SentencePieceTrainOptions& options, const fs::path& out_dir) {
   check_options(options);
-  prepare_out_dir(out_dir);
+  io::prepare_output_folder(out_dir);
   std::string model;
   std::string failure = make_sentencepiece_backend()->train(trainer_flags(options), &model);
   if (!failure.empty())

@@ -21,6 +21,14 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 }  // namespace
 
+bool same_vocabulary(const Tokenizer& a, const Tokenizer& b) {
+  if (a.kind() != b.kind() || a.vocab_size() != b.vocab_size() || a.bos_id != b.bos_id || a.eos_id != b.eos_id)
+    return false;
+  for (int32_t id = 0; id < a.vocab_size(); ++id)
+    if (a.id_to_token(id) != b.id_to_token(id)) return false;
+  return true;
+}
+
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& model_dir) {
   const std::filesystem::path sentencepiece = model_dir / "tokenizer.model";
   const std::filesystem::path hugging_face = model_dir / "tokenizer.json";

@@ -37,6 +37,10 @@ class Tokenizer {
 // EOS, PAD and add_bos_token. Throws lethe::Error naming the file and the problem.
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& model_dir);
 
+// Whether two tokenizers give every text the same ids: the same pieces under the same ids, and the
+// same special tokens (two models whose logits are compared need one vocabulary).
+bool same_vocabulary(const Tokenizer& a, const Tokenizer& b);
+
 // Turns a stream of token ids into text as it comes, never emitting half of a multi-byte UTF-8
 // character: push() returns the new complete text, flush() whatever is left at the end.
 class StreamDecoder {

@@ -3,12 +3,16 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "io/file.h"
+#include "io/run_lock.h"
 #include "util/error.h"
+#include "util/number_rule.h"
 #include "util/progress.h"
 #include "util/system.h"
 
@@ -35,8 +39,24 @@ torch::Tensor next_token_loss_function(model::CausalLM& model, const torch::Tens
 
 Trainer::Trainer(model::CausalLM model, TrainerOptions options, LossFunction loss)
     : model_(std::move(model)), options_(std::move(options)), loss_(std::move(loss)) {
-  if (options_.steps < 1 || options_.batch_size < 1 || options_.accumulation < 1)
-    throw Error("train: steps, batch size and accumulation must be at least 1");
+  using util::at_least;
+  const std::vector<std::tuple<const char*, double, util::NumberRule>> settings = {
+      {"steps", options_.steps, at_least(1)},
+      {"batch size", options_.batch_size, at_least(1)},
+      {"accumulation", options_.accumulation, at_least(1)},
+      {"learning rate", options_.lr, at_least(0)},
+      {"min lr ratio", options_.min_lr_ratio, util::between(0, 1)},
+      {"warmup steps", options_.warmup_steps, at_least(0)},
+      {"weight decay", options_.weight_decay, at_least(0)},
+      {"gradient clip", options_.grad_clip, at_least(0)},
+      {"steps between logs", options_.log_every, at_least(1)},
+      {"steps between evals", options_.eval_every, at_least(0)},
+      {"steps between checkpoints", options_.checkpoint_every, at_least(1)},
+      {"steps between probes", options_.probe_every, at_least(0)}};
+  for (const auto& [name, value, rule] : settings) {
+    std::string wrong = rule.what_is_wrong(value);
+    if (!wrong.empty()) throw Error(fmt::format("train: the {} {}", name, wrong));
+  }
   if (options_.run_dir.empty()) throw Error("train: a run directory is needed for checkpoints and metrics");
   schedule_ = {options_.lr, options_.min_lr_ratio, options_.warmup_steps, options_.steps};
   auto adamw = torch::optim::AdamWOptions(options_.lr)
@@ -54,12 +74,25 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
   for (int64_t micro = 0; micro < options_.accumulation; ++micro) {
     auto blocks = train.batch(step_ * options_.accumulation + micro, options_.batch_size).to(device);
     auto loss = loss_(model_, blocks) / static_cast<double>(options_.accumulation);
+    const double value = loss.item<double>();
+    // A NaN or infinite loss stops the run before the optimizer spreads it into every weight; the
+    // last checkpoint stays as it was.
+    if (!std::isfinite(value))
+      throw Error(fmt::format("train: step {}: the loss is {} (learning rate {:.3g}); the run stops here, its last "
+                              "checkpoint is in {}",
+                              step_ + 1, value, lr, options_.run_dir.string()));
     loss.backward();
-    loss_sum += loss.item<double>();
+    loss_sum += value;
   }
   last_grad_norm_ = options_.grad_clip > 0
                         ? torch::nn::utils::clip_grad_norm_(model_->parameters(), options_.grad_clip)
                         : 0.0;
+  if (!std::isfinite(last_grad_norm_))
+    for (const auto& p : model_->named_parameters())
+      if (p.value().grad().defined() && !torch::isfinite(p.value().grad()).all().item<bool>())
+        throw Error(fmt::format("train: step {}: the gradient of {} holds NaN or infinite values; the run stops "
+                                "here, its last checkpoint is in {}",
+                                step_ + 1, p.key(), options_.run_dir.string()));
   optimizer_->step();
   ++step_;
   return loss_sum;
@@ -78,7 +111,7 @@ double Trainer::evaluate(const TokenBlocks& blocks) {
 }
 
 TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
-  std::filesystem::create_directories(options_.run_dir);
+  io::RunLock lock(options_.run_dir);  // one process per run; leftovers of dead ones removed
   if (std::filesystem::exists(checkpoint_path())) load_checkpoint();
   drop_metrics_after(step_);
   model_->train();

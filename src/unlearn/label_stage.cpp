@@ -81,7 +81,12 @@ LabelStageResult write_generic_labels(model::CausalLM& base, model::CausalLM& re
   if (o.block_length < 2 || o.alphas.empty() || o.translations < 1 || o.batch_size < 1)
     throw Error("labels: block length >= 2, at least one alpha, one translation and a batch of one are needed");
   const int64_t blocks = static_cast<int64_t>(corpus.size()) / o.block_length;
-  if (blocks == 0) throw Error("labels: the corpus is shorter than one block");
+  if (blocks == 0)
+    throw Error(fmt::format("labels: the forget corpus has {} tokens, fewer than one block of {}", corpus.size(),
+                            o.block_length));
+  if (base->config().vocab_size != reinforced->config().vocab_size)
+    throw Error(fmt::format("labels: the base model has {} tokens in its vocabulary, the reinforced one {}",
+                            base->config().vocab_size, reinforced->config().vocab_size));
   torch::NoGradGuard no_grad;
   const int64_t chunk = base->logit_rows_per_chunk();
   LabelFileWriter writer(out, {o.block_length, static_cast<int64_t>(o.alphas.size()), o.soft_top_k, provenance});

@@ -8,6 +8,7 @@
 
 #include "eval/training_probe.h"
 #include "io/file.h"
+#include "io/run_lock.h"
 #include "model/checkpoint.h"
 #include "tokenizer/tokenizer.h"
 #include "train/text_stream.h"
@@ -15,6 +16,7 @@
 #include "unlearn/stages.h"
 #include "util/content_hash.h"
 #include "util/error.h"
+#include "util/number_rule.h"
 
 namespace lethe::unlearn {
 namespace {
@@ -48,6 +50,12 @@ class TableReader {
     if (!value) fail(*node, key, "has the wrong type");
     out = *value;
   }
+  // A number that must follow a rule (util/number_rule.h): the file, line and key are named.
+  template <typename T>
+  void get(const char* key, T& out, const util::NumberRule& rule) {
+    get(key, out);
+    check(key, static_cast<double>(out), rule);
+  }
   void path(const char* key, fs::path& out) {
     std::string text;
     get(key, text);
@@ -59,8 +67,22 @@ class TableReader {
       for (const auto& text : *texts) out.push_back(resolve(text));
     }
   }
-  void numbers(const char* key, std::vector<double>& out) {
-    if (auto values = one_or_list<double>(key, "number")) out = *values;
+  // One number or a non-empty list of them, each following the rule.
+  void numbers(const char* key, std::vector<double>& out, const util::NumberRule& rule) {
+    auto values = one_or_list<double>(key, "number");
+    if (!values) return;
+    if (values->empty()) fail(*table_.get(key), key, "must list at least one number");
+    for (double value : *values) check(key, value, rule);
+    out = *values;
+  }
+  // A dtype lethe can write.
+  void dtype(const char* key, std::string& out) {
+    get(key, out);
+    try {
+      model::parse_dtype(out);
+    } catch (const Error& e) {
+      fail(*table_.get(key), key, e.what());
+    }
   }
   TableReader section(const char* key) {
     known_.insert(key);
@@ -91,6 +113,11 @@ class TableReader {
       out.push_back(*item);
     }
     return out;
+  }
+  void check(const char* key, double value, const util::NumberRule& rule) const {
+    const toml::node* node = table_.get(key);
+    std::string wrong = rule.what_is_wrong(value);
+    if (node && !wrong.empty()) fail(*node, key, wrong);
   }
   fs::path resolve(const std::string& text) const {
     fs::path p(text);
@@ -145,6 +172,7 @@ std::string hash_paths(const std::vector<fs::path>& files) { return util::hash_f
 }  // namespace
 
 PipelineConfig read_pipeline_config(const fs::path& path) {
+  if (!fs::is_regular_file(path)) throw Error(fmt::format("{}: not a file; give a pipeline TOML file (see configs/)", path.string()));
   toml::table table;
   try {
     table = toml::parse_file(path.string());
@@ -160,36 +188,37 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   top.path("out", c.out);
   top.paths("forget", c.forget);
   top.paths("retain", c.retain);
+  using util::at_least;
   int64_t seed = 0;
-  top.get("seed", seed);
+  top.get("seed", seed, at_least(0));
   c.seed = static_cast<uint64_t>(seed);
   c.labels.seed = c.seed;
-  top.get("block_length", c.block_length);
-  top.get("batch_size", c.batch_size);
-  top.get("accumulation", c.accumulation);
+  top.get("block_length", c.block_length, at_least(2));
+  top.get("batch_size", c.batch_size, at_least(1));
+  top.get("accumulation", c.accumulation, at_least(1));
   top.get("paper_rules", c.paper_rules);
-  top.get("save_dtype", c.save_dtype);
+  top.dtype("save_dtype", c.save_dtype);
   auto reinforce = top.section("reinforce");
-  reinforce.get("epochs", c.reinforce_epochs);
-  reinforce.get("lr", c.reinforce_lr);
+  reinforce.get("epochs", c.reinforce_epochs, util::above(0));
+  reinforce.get("lr", c.reinforce_lr, at_least(0));
   reinforce.reject_unknown_keys();
   auto labels = top.section("labels");
-  labels.numbers("alpha", c.labels.alphas);
-  labels.get("translations", c.labels.translations);
-  labels.get("soft_top_k", c.labels.soft_top_k);
-  labels.get("temperature", c.labels.temperature);
-  labels.get("batch_size", c.labels.batch_size);
+  labels.numbers("alpha", c.labels.alphas, at_least(0));
+  labels.get("translations", c.labels.translations, at_least(1));
+  labels.get("soft_top_k", c.labels.soft_top_k, at_least(0));
+  labels.get("temperature", c.labels.temperature, util::above(0));
+  labels.get("batch_size", c.labels.batch_size, at_least(1));
   labels.reject_unknown_keys();
   auto finetune = top.section("finetune");
-  finetune.get("epochs", c.finetune_epochs);
-  finetune.get("lr", c.finetune_lr);
+  finetune.get("epochs", c.finetune_epochs, util::above(0));
+  finetune.get("lr", c.finetune_lr, at_least(0));
   finetune.get("soft", c.soft);
-  finetune.get("retain_weight", c.retain_weight);
+  finetune.get("retain_weight", c.retain_weight, at_least(0));
   finetune.reject_unknown_keys();
   auto eval = top.section("eval");
   eval.path("suite", c.eval_suite);
-  eval.get("every", c.eval_every);
-  eval.get("limit", c.eval_limit);
+  eval.get("every", c.eval_every, at_least(0));
+  eval.get("limit", c.eval_limit, at_least(0));
   eval.reject_unknown_keys();
   top.reject_unknown_keys();
   for (const auto& [value, key] : {std::pair{c.base, "base"}, std::pair{c.dictionary, "dictionary"}, std::pair{c.out, "out"}})
@@ -203,7 +232,11 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
 }
 
 PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
+  io::RunLock lock(c.out);
   auto tok = tokenizer::load_tokenizer(c.base);
+  if (c.labels.soft_top_k > tok->vocab_size())  // refused before stage 1, not after it
+    throw Error(fmt::format("[labels] soft_top_k {} is more than the vocabulary's {} tokens", c.labels.soft_top_k,
+                            tok->vocab_size()));
   auto base = model::load_causal_lm(c.base, device, torch::kFloat);
   const int64_t block_length = std::min(c.block_length, base->config().max_position_embeddings);
   const int64_t parameters = base->config().parameter_count();

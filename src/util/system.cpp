@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "util/onednn_sgemm.h"
@@ -34,6 +35,13 @@ std::string malloc_name() {
   // gperftools' C API: const char* tc_version(int* major, int* minor, const char** patch).
   auto tc_version = reinterpret_cast<const char* (*)(int*, int*, const char**)>(dlsym(RTLD_DEFAULT, "tc_version"));
   return tc_version ? tc_version(nullptr, nullptr, nullptr) : "glibc malloc";
+}
+
+int64_t available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string line; std::getline(meminfo, line);)
+    if (line.rfind("MemAvailable:", 0) == 0) return std::atoll(line.c_str() + 13) * 1024;  // "... kB"
+  return -1;
 }
 
 bool cpu_has_avx512() {

@@ -1,6 +1,7 @@
 #pragma once
 // Start-up hygiene: which BLAS torch's matrix products run on, whether OpenBLAS picked the right
 // kernels for this CPU, and how many threads to use. On CPU this decides a 40x spread in speed.
+#include <cstdint>
 #include <string>
 
 namespace lethe::util {
@@ -17,6 +18,8 @@ BlasInfo detect_blas();
 // keeps freed memory for reuse (a training step then faults in no fresh pages), else "glibc malloc".
 std::string malloc_name();
 bool cpu_has_avx512();
+// MemAvailable of /proc/meminfo in bytes: what can be allocated without swapping; -1 if unknown.
+int64_t available_memory_bytes();
 
 // Who chose OpenBLAS's kernels: "OPENBLAS_CORETYPE=Haswell, set in the environment", "..., set by
 // lethe", or "" when OpenBLAS chose them itself.

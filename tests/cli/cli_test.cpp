@@ -11,37 +11,17 @@
 
 #include "io/file.h"
 #include "io/safetensors.h"
+#include "cli/model_fixtures.h"
 #include "test_util.h"
 
 namespace lethe {
 namespace {
 
 namespace fs = std::filesystem;
-
-test::CommandResult lethe(const std::string& arguments) {
-  return test::run_command(std::string(LETHE_EXE) + " " + arguments);
-}
-
-// A tiny model with random weights (written by the PyTorch reference) and a SentencePiece
-// vocabulary trained on generated text.
-fs::path make_tiny_model(const fs::path& dir) {
-  fs::create_directories(dir);
-  std::ofstream corpus(dir / "corpus.txt");
-  const char* words[] = {"the", "old", "wizard", "river", "castle", "green", "stone", "walks", "sings", "and"};
-  for (int i = 0; i < 4000; ++i) corpus << words[(i * 7 + i / 3) % 10] << ((i % 11 == 10) ? ".\n" : " ");
-  corpus.close();
-  auto trained = test::run_command("spm_train --input=" + (dir / "corpus.txt").string() + " --model_prefix=" +
-                                   (dir / "tokenizer").string() +
-                                   " --vocab_size=320 --model_type=bpe --byte_fallback=true --minloglevel=2");
-  EXPECT_EQ(trained.exit_code, 0) << trained.all();
-  nlohmann::json config = {{"model_type", "llama"}, {"vocab_size", 320}, {"hidden_size", 32},
-                           {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 4},
-                           {"num_key_value_heads", 2}, {"max_position_embeddings", 64},
-                           {"tie_word_embeddings", true}, {"bos_token_id", 1}, {"eos_token_id", 2}};
-  io::write_json_atomic(dir / "config.json", config);
-  test::run_python("llama_reference.py", "make " + dir.string() + " 5 F32");
-  return dir;
-}
+using test::lethe;
+using test::make_tiny_model;
+using test::rewrite_config;
+using test::rewrite_tensors;
 
 TEST(Cli, HelpListsEveryCommand) {
   auto result = lethe("--help");
@@ -111,23 +91,6 @@ struct BrokenModel {
   std::string expected;
 };
 void PrintTo(const BrokenModel& m, std::ostream* os) { *os << m.name; }
-
-void rewrite_config(const fs::path& dir, const std::function<void(nlohmann::json&)>& edit) {
-  auto config = io::read_json(dir / "config.json");
-  edit(config);
-  io::write_json_atomic(dir / "config.json", config);
-}
-
-void rewrite_tensors(const fs::path& dir, const std::function<void(std::vector<io::TensorBytes>&)>& edit) {
-  std::string bytes = io::read_file(dir / "model.safetensors");
-  fs::path copy = dir / "original.bin";
-  io::write_file_atomic(copy, bytes);
-  io::SafetensorsReader reader(copy);
-  std::vector<io::TensorBytes> tensors;
-  for (const auto& t : reader.tensors()) tensors.push_back({t.name, t.dtype, t.shape, reader.data(t), t.nbytes});
-  edit(tensors);
-  io::write_safetensors(dir / "model.safetensors", tensors);
-}
 
 std::vector<BrokenModel> broken_models() {
   return {
@@ -239,7 +202,8 @@ TEST(Cli, PretrainContinuesAModelDirectory) {
 }
 
 // Ctrl-C during `lethe pretrain` saves a checkpoint and exits 130; the same command resumes and
-// finishes, writing a complete model directory.
+// finishes, writing a complete model directory. While it runs, a second process on its run folder
+// is refused; the resumed run removes the temporary files of dead writers.
 TEST(Cli, PretrainStopsOnCtrlCAndResumes) {
   auto dir = test::scratch_dir();
   auto tokenizer_dir = make_tiny_model(dir / "tokenizer");
@@ -266,6 +230,13 @@ TEST(Cli, PretrainStopsOnCtrlCAndResumes) {
   auto metrics = dir / "out" / "run" / "metrics.jsonl";
   for (int i = 0; i < 600 && !fs::exists(metrics); ++i) usleep(50'000);  // training has started
   ASSERT_TRUE(fs::exists(metrics));
+  std::string command;
+  for (std::size_t i = 1; i < args.size(); ++i) command += " '" + args[i] + "'";
+  // A second process on the same run folder is refused at once, naming the first.
+  auto second = lethe(command.substr(1));
+  EXPECT_EQ(second.exit_code, 1) << second.all();
+  EXPECT_NE(second.diagnostics.find("another lethe process (PID " + std::to_string(pid) + ")"), std::string::npos)
+      << second.all();
   kill(pid, SIGINT);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -274,9 +245,15 @@ TEST(Cli, PretrainStopsOnCtrlCAndResumes) {
   EXPECT_TRUE(fs::exists(dir / "out" / "run" / "checkpoint.pt"));
   EXPECT_FALSE(fs::exists(dir / "out" / "model.safetensors"));
 
-  std::string command;
-  for (std::size_t i = 1; i < args.size(); ++i) command += " '" + args[i] + "'";
+  // A temporary file of a writer killed mid-write (a dead PID) is removed by the resumed run.
+  pid_t dead = fork();
+  ASSERT_GE(dead, 0);
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  auto leftover = dir / "out" / "run" / (".checkpoint.pt.tmp-" + std::to_string(dead) + "-0badf00d");
+  std::ofstream(leftover) << "half a checkpoint";
   auto resumed = lethe(command.substr(1));
+  EXPECT_FALSE(fs::exists(leftover));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.all();
   EXPECT_TRUE(fs::exists(dir / "out" / "model.safetensors"));
   auto info = lethe("info " + out);

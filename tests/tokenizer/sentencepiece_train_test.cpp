@@ -199,7 +199,7 @@ TEST(SentencePieceTraining, BadInputNamesTheFileAndTheReason) {
   expect_error(options, out, corpus.string(), "not positive");
 
   options = options_for(corpus, "bpe");
-  expect_error(options, corpus / "out", (corpus / "out").string(), "cannot create the output folder");
+  expect_error(options, corpus / "out", (corpus / "out").string(), "cannot create the folder");
   options.user_symbols = {"a,b"};
   expect_error(options, out, "a,b", "comma");
 }

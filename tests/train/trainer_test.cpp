@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -189,6 +191,44 @@ TEST(Trainer, CheckpointIsNeverHalfRead) {
     FAIL() << "a truncated checkpoint was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("checkpoint.pt"), std::string::npos) << e.what();
+  }
+}
+
+// A NaN loss stops the run at once, naming the step; the last checkpoint stays as it was.
+TEST(Trainer, ANanLossStopsTheRunNamingTheStep) {
+  auto dir = test::scratch_dir();
+  TokenBlocks train(patterned_stream(2000), 16, 3);
+  auto options = tiny_options(dir, 10);
+  options.checkpoint_every = 2;
+  int calls = 0;
+  auto poisoned = [&](model::CausalLM& m, const torch::Tensor& blocks) {
+    auto loss = next_token_loss_function(m, blocks);
+    return ++calls > 6 ? loss * std::numeric_limits<float>::quiet_NaN() : loss;  // from step 4 on
+  };
+  Trainer trainer(tiny_model(), options, poisoned);
+  try {
+    trainer.run(train);
+    FAIL() << "a NaN loss was trained on";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("step 4: the loss is nan"), std::string::npos) << e.what();
+  }
+  auto model = tiny_model();  // a module holder: the trainer shares its parameters
+  Trainer resumed(model, tiny_options(dir, 10));
+  resumed.run(train);  // continues from the checkpoint of step 2, not from poisoned weights
+  EXPECT_EQ(resumed.step(), 10);
+  for (const auto& p : model->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+}
+
+// Settings outside their range are refused when the trainer is made, not by a division by zero.
+TEST(Trainer, RefusesSettingsOutsideTheirRange) {
+  auto dir = test::scratch_dir();
+  for (auto edit : std::vector<std::function<void(TrainerOptions&)>>{
+           [](TrainerOptions& o) { o.log_every = 0; }, [](TrainerOptions& o) { o.checkpoint_every = 0; },
+           [](TrainerOptions& o) { o.lr = std::nan(""); }, [](TrainerOptions& o) { o.min_lr_ratio = 1.5; },
+           [](TrainerOptions& o) { o.eval_every = -1; }}) {
+    auto options = tiny_options(dir, 4);
+    edit(options);
+    EXPECT_THROW(Trainer(tiny_model(), options), Error);
   }
 }
 
