@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/number_checks.h"
+#include "io/dtype.h"
 #include "model/checkpoint.h"
 #include "util/error.h"
 #include "util/system.h"
@@ -31,7 +32,7 @@ CLI::Validator weight_dtype_check() {
       [](std::string& name) -> std::string {
         if (name == "auto") return "";
         try {
-          model::parse_dtype(name);
+          io::weight_dtype_from_name(name);
           return "";
         } catch (const Error& e) {
           return e.what();

@@ -1,6 +1,10 @@
 #include "io/dtype.h"
 
+#include <fmt/core.h>
+
 #include <array>
+
+#include "util/error.h"
 
 namespace lethe::io {
 namespace {
@@ -39,6 +43,13 @@ std::optional<DType> dtype_from_name(std::string_view name) {
 }
 
 const char* dtype_name(DType dtype) { return entry(dtype).name; }
+
+DType weight_dtype_from_name(const std::string& name) {
+  if (name == "float32" || name == "fp32" || name == "f32") return DType::F32;
+  if (name == "bfloat16" || name == "bf16") return DType::BF16;
+  if (name == "float16" || name == "fp16" || name == "f16") return DType::F16;
+  throw Error(fmt::format("unknown dtype '{}' (float32, bfloat16, float16)", name));
+}
 std::size_t dtype_size(DType dtype) { return entry(dtype).size; }
 
 }  // namespace lethe::io

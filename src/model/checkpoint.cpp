@@ -1,10 +1,8 @@
 #include "model/checkpoint.h"
 
 #include <fmt/core.h>
-#include <fmt/ranges.h>
 
 #include <cstring>
-#include <set>
 
 #include "io/file.h"
 #include "io/tensor_store.h"
@@ -63,12 +61,7 @@ void copy_weights(CausalLM& model, const io::TensorStore& store, const fs::path&
 
 }  // namespace
 
-torch::Dtype parse_dtype(const std::string& name) {
-  if (name == "float32" || name == "fp32" || name == "f32") return torch::kFloat;
-  if (name == "bfloat16" || name == "bf16") return torch::kBFloat16;
-  if (name == "float16" || name == "fp16" || name == "f16") return torch::kHalf;
-  throw Error(fmt::format("unknown dtype '{}' (float32, bfloat16, float16)", name));
-}
+torch::Dtype parse_dtype(const std::string& name) { return torch_dtype_of(io::weight_dtype_from_name(name)); }
 
 std::string dtype_to_string(torch::Dtype dtype) {
   switch (dtype) {

@@ -1,12 +1,24 @@
 #include "model/linear.h"
 
 #include "util/onednn_sgemm.h"
+#include "util/system.h"
 
 namespace lethe::model {
 namespace {
 
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
+
+// dW = dY^T X: (out,in) from grad (N,out) and x (N,in), on the library that is faster here.
+torch::Tensor weight_gradient(const torch::Tensor& grad, const torch::Tensor& x) {
+  static const bool on_torch_blas = util::blas_uses_avx512_kernels();
+  if (on_torch_blas) return torch::mm(grad.t(), x);
+  const int64_t n = x.size(0), in = x.size(1), out = grad.size(1);
+  auto w_grad = torch::empty({out, in}, x.options());
+  util::onednn_sgemm('T', 'N', out, in, n, 1.0f, grad.data_ptr<float>(), out, x.data_ptr<float>(), in, 0.0f,
+                     w_grad.data_ptr<float>(), in);
+  return w_grad;
+}
 
 struct OnednnLinear : public torch::autograd::Function<OnednnLinear> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& input, const torch::Tensor& weight) {
@@ -32,7 +44,7 @@ struct OnednnLinear : public torch::autograd::Function<OnednnLinear> {
                        grad_x.data_ptr<float>(), in);
     auto input_sizes = grads[0].sizes().vec();
     input_sizes.back() = in;
-    return {grad_x.view(input_sizes), torch::mm(grad.t(), x)};
+    return {grad_x.view(input_sizes), weight_gradient(grad, x)};
   }
 };
 

@@ -28,8 +28,17 @@ std::vector<fs::path> module_candidates() {
   return candidates;
 }
 
-int open_flags() {
+// gcc says __SANITIZE_ADDRESS__, clang (the fuzz targets) __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
+#define LETHE_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LETHE_ADDRESS_SANITIZER 1
+#endif
+#endif
+
+int open_flags() {
+#if defined(LETHE_ADDRESS_SANITIZER)
   return RTLD_NOW | RTLD_LOCAL;  // ASan refuses RTLD_DEEPBIND; sanitized builds do not load torch
 #else
   return RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND;

@@ -9,19 +9,10 @@
 #include <vector>
 
 #include "model/llama.h"
+#include "unlearn/label_options.h"
 #include "unlearn/term_matcher.h"
 
 namespace lethe::unlearn {
-
-struct LabelOptions {
-  int64_t block_length = 512;        // the paper's
-  std::vector<double> alphas = {5.0};  // one label set per alpha; the paper's alpha is 5
-  int64_t translations = 1;          // K translations per block, their v averaged (lethe's option)
-  int64_t soft_top_k = 0;            // 0: hard labels only (the paper)
-  double temperature = 1.0;          // of the soft targets
-  int64_t batch_size = 4;            // blocks per forward pass
-  uint64_t seed = 0;                 // substitute draws
-};
 
 // Content hashes of what the labels are made from.
 struct LabelSources {

@@ -67,6 +67,11 @@ BlasInfo detect_blas() {
   return info;
 }
 
+bool blas_uses_avx512_kernels() {
+  const BlasInfo blas = detect_blas();
+  return blas.name == "OpenBLAS" && is_avx512_core(blas.core);
+}
+
 std::string blas_core_choice() {
   const char* core = std::getenv("OPENBLAS_CORETYPE");
   if (core == nullptr) return "";

@@ -14,6 +14,9 @@ struct BlasInfo {
 };
 
 BlasInfo detect_blas();
+// Whether torch's BLAS is OpenBLAS on its AVX-512 kernels (SkylakeX and later): then its products
+// are as fast as oneDNN's, else (Haswell kernels, as AMD machines set) slower.
+bool blas_uses_avx512_kernels();
 // The allocator that serves malloc: "gperftools 2.10" when lethe is linked with tcmalloc, which
 // keeps freed memory for reuse (a training step then faults in no fresh pages), else "glibc malloc".
 std::string malloc_name();

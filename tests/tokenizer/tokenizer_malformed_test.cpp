@@ -161,6 +161,15 @@ TEST(TokenizerMalformed, GarbageTokenizerModel) {
   }
 }
 
+// Found by the fuzz target: a piece holding a NUL byte made libsentencepiece throw from its trie
+// builder (the process aborted); now it is an error that names the file.
+TEST(TokenizerMalformed, APieceWithANulByte) {
+  auto dir = test::scratch_dir();
+  test::write_text_file(dir / "tokenizer.model",
+                        io::read_file(std::string(LETHE_SOURCE_DIR) + "/fuzz/corpus/sentencepiece_model/nul_in_piece.model"));
+  expect_load_error(dir, dir / "tokenizer.model", {"not a SentencePiece model"});
+}
+
 TEST(TokenizerMalformed, NoTokenizerAtAll) {
   auto dir = test::scratch_dir();
   expect_load_error(dir, dir, {"tokenizer.model", "tokenizer.json"});

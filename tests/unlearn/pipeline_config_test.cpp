@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "test_util.h"
-#include "unlearn/pipeline.h"
+#include "unlearn/pipeline_config.h"
 #include "util/error.h"
 
 namespace lethe::unlearn {

@@ -10,7 +10,13 @@ namespace {
 class LibSentencePiece final : public SentencePieceBackend {
  public:
   std::string load(const std::string& serialized_model) override {
-    return message(processor_.LoadFromSerializedProto(serialized_model));
+    // A malformed model can make libsentencepiece throw rather than return a status (its trie
+    // builder refuses a piece holding a NUL byte, found by fuzzing): a failure all the same.
+    try {
+      return message(processor_.LoadFromSerializedProto(serialized_model));
+    } catch (const std::exception& e) {
+      return e.what();
+    }
   }
   std::string encode(std::string_view text, std::vector<int>* ids) const override {
     return message(processor_.Encode(text, ids));
