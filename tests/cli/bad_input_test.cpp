@@ -150,6 +150,8 @@ const std::vector<BadInput>& bad_inputs() {
       {"info {fewer_layers}", 1, "unexpected tensor"},
       {"info {int16}", 1, "not a floating-point weight type"},
       {"generate {layers} -p 'the'", 1, "is missing"},
+      {"generate {wide} -p 'the'", 1, "has shape"},
+      {"perplexity {overflow} {text}", 1, "overflows"},
       // the other commands
       {"tokenize {dir}/no-model --text hi", 1, "no-model"},
       {"tokenizer train --input {text} --vocab-size 0 --out {dir}/t", 2, "--vocab-size"},

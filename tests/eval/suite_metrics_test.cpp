@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 
+#include "eval/evaluation.h"
 #include "eval/suite_metrics.h"
 #include "model/config.h"
 #include "test_util.h"
@@ -132,6 +134,34 @@ TEST_F(SuiteMetrics, MembershipScoresOfAPassageTheModelPredicts) {
   EXPECT_NEAR(scores.min_k[0], log_p, 1e-4);
   EXPECT_GT(scores.neg_loss[0], scores.neg_loss[1]);
   EXPECT_GT(scores.min_k_plus_plus[0], scores.min_k_plus_plus[1]);
+}
+
+// The membership section scores two files under one progress bar: every report names the total of
+// both (before, the second file counted on against the first's total: "40/20 it").
+TEST_F(SuiteMetrics, MembershipProgressCountsBothFilesAgainstOneTotal) {
+  auto m = parrot(1.0);
+  fs::path suite = test::scratch_dir();
+  std::ofstream(suite / "forget_passages.jsonl") << R"({"id": "f1", "text": "Zorbix went to the market."}
+{"id": "f2", "text": "The cat and the dog."}
+{"id": "f3", "text": "The sailor said hello."})";
+  std::ofstream(suite / "holdout_passages.jsonl") << R"({"id": "h1", "text": "The old man went to the market."}
+{"id": "h2", "text": "Zorbix said hello to the dog."})";
+  EvaluationOptions options;
+  options.suite_dir = suite;
+  options.relearning.steps = 0;
+  int64_t done = 0;
+  std::set<int64_t> totals;
+  auto progress = [&](const std::string& label) -> ProgressCallback {
+    return [&, label](int64_t n, int64_t total) {
+      if (label != "m membership") return;
+      done += n;
+      totals.insert(total);
+    };
+  };
+  auto results = evaluate_model(m, *tok_, options, "m", progress);
+  ASSERT_TRUE(results.contains("membership")) << results.dump();
+  EXPECT_EQ(done, 5);
+  EXPECT_EQ(totals, (std::set<int64_t>{5}));
 }
 
 }  // namespace
