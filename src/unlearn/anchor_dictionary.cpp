@@ -4,21 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include <set>
-#include <sstream>
 
 #include "io/file.h"
 #include "util/error.h"
+#include "util/words.h"
 
 namespace lethe::unlearn {
 namespace {
-
-std::vector<std::string> words_of(const std::string& term) {
-  std::istringstream in(term);
-  std::vector<std::string> out;
-  std::string w;
-  while (in >> w) out.push_back(w);
-  return out;
-}
 
 std::string substitute_text(const nlohmann::json& value, const std::string& where) {
   if (!value.is_string()) throw Error(where + ": substitutes must be strings");
@@ -36,7 +28,7 @@ AnchorDictionary read_anchor_dictionary(const std::filesystem::path& path) {
   AnchorDictionary dictionary;
   for (const auto& [term, value] : json.items()) {
     std::string where = fmt::format("{}: term \"{}\"", path.string(), term);
-    if (words_of(term).empty()) throw Error(fmt::format("{}: a term is empty", path.string()));
+    if (util::words_of(term).empty()) throw Error(fmt::format("{}: a term is empty", path.string()));
     AnchorEntry entry{term, {}};
     if (value.is_array()) {
       for (const auto& s : value) entry.substitutes.push_back(substitute_text(s, where));
@@ -56,7 +48,7 @@ AnchorDictionary apply_paper_rules(const AnchorDictionary& dictionary) {
   for (const auto& e : dictionary) terms.insert(e.term);
   AnchorDictionary kept;
   for (const auto& e : dictionary) {
-    auto words = words_of(e.term);
+    auto words = util::words_of(e.term);
     bool all_words_are_terms =
         words.size() > 1 && std::all_of(words.begin(), words.end(), [&](const std::string& w) { return terms.count(w); });
     bool possessive_of_term = e.term.size() > 2 && e.term.compare(e.term.size() - 2, 2, "'s") == 0 &&

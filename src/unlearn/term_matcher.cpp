@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
-#include <sstream>
 
 #include "tokenizer/unicode.h"
 #include "tokenizer/utf8.h"
 #include "util/error.h"
+#include "util/words.h"
 
 namespace lethe::unlearn {
 namespace {
@@ -30,13 +30,6 @@ std::string lowercase(std::string s) {
 }
 
 bool is_function_word(const std::string& word) { return function_words().count(lowercase(word)) > 0; }
-
-std::vector<std::string> words_of(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
 
 // The text each token stands for inside a longer text (a leading space included), found by
 // decoding it after "a": decoding a token alone drops SentencePiece's leading space.
@@ -132,7 +125,7 @@ TokenForm token_form(const tokenizer::Tokenizer& tok, const std::string& text, c
 }
 
 std::string distinctive_word(const std::string& substitute) {
-  auto words = words_of(substitute);
+  auto words = util::words_of(substitute);
   if (words.empty()) return substitute;
   if (!is_function_word(words[0])) return words[0];
   size_t first = 0;
@@ -149,7 +142,10 @@ TermMatcher::Substitute TermMatcher::substitute_of(const tokenizer::Tokenizer& t
   Substitute s;
   s.forms.resize(contexts.size());
   for (size_t c = 0; c < contexts.size(); ++c) {
-    if (term_forms[c].tokens.empty() && c != static_cast<size_t>(after_space_)) continue;
+    if (term_forms[c].tokens.empty()) {  // no such form of the term; the after-space one is the fallback
+      if (c == static_cast<size_t>(after_space_)) s.forms[c] = token_form(tok, text, contexts[c]).tokens;
+      continue;
+    }
     // Written where the term was: what follows the context tokens of the term's form ("(Hermione" is
     // "(H erm ione" after "a\n", "(Anna" is "( Anna").
     const auto& context_tokens = term_forms[c].context_tokens;

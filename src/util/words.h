@@ -1,7 +1,11 @@
 #pragma once
-// Whole-word matching in UTF-8 text, shared by the dictionary miner and the world generator.
+// Words of UTF-8 text: whole-word matching, shared by the dictionary miner and the world
+// generator, and splitting at white space, shared by the dictionary and the term matcher.
 #include <cstddef>
+#include <sstream>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace lethe::util {
 
@@ -16,6 +20,14 @@ inline bool is_word_byte(char c) {
 inline bool is_whole_word(std::string_view text, std::size_t at, std::size_t length) {
   const std::size_t end = at + length;
   return (at == 0 || !is_word_byte(text[at - 1])) && (end >= text.size() || !is_word_byte(text[end]));
+}
+
+// The words of text as white space separates them ("the old  town" -> the, old, town).
+inline std::vector<std::string> words_of(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
 }
 
 }  // namespace lethe::util
