@@ -42,6 +42,13 @@ std::size_t predicted_choice_normalised(const std::vector<double>& log_likelihoo
   return predicted_choice(per_character);
 }
 
+ChoiceScores choice_scores(const std::vector<std::string>& choices, std::vector<double> log_likelihoods,
+                           std::size_t gold) {
+  ChoiceScores scores{std::move(log_likelihoods), {}, gold};
+  for (const auto& choice : choices) scores.lengths.push_back(static_cast<double>(choice_length(choice)));
+  return scores;
+}
+
 MultipleChoiceAccuracy multiple_choice_accuracy(const std::vector<ChoiceScores>& items) {
   if (items.empty()) throw Error("multiple choice accuracy: no items");
   double correct = 0;

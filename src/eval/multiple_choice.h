@@ -1,10 +1,11 @@
 #pragma once
 // Multiple-choice accuracy by log-likelihood, as lm-evaluation-harness's `acc` and `acc_norm`:
 // each choice is scored by the summed log-likelihood of its tokens after the context; `acc` picks
-// the highest, `acc_norm` the highest log-likelihood per character of the choice (len() of the
-// Python string: characters, not tokens, so a tokenizer does not change it). Ties go to the
-// first choice, as numpy's argmax.
+// the highest, `acc_norm` the highest log-likelihood per character of the choice as written, without
+// the space put between context and choice (len() of the Python string: characters, not tokens,
+// so a tokenizer does not change it). Ties go to the first choice, as numpy's argmax.
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,11 @@ struct MultipleChoiceAccuracy {
 
 // The number of characters (Unicode code points) of UTF-8 text, as Python's len(str).
 std::size_t choice_length(std::string_view choice);
+
+// An item's scores: one summed log-likelihood per choice, and the lengths acc_norm divides by, those
+// of the choices as written ("4" is one character, even though " 4" was scored).
+ChoiceScores choice_scores(const std::vector<std::string>& choices, std::vector<double> log_likelihoods,
+                           std::size_t gold);
 
 std::size_t predicted_choice(const std::vector<double>& log_likelihoods);
 std::size_t predicted_choice_normalised(const std::vector<double>& log_likelihoods, const std::vector<double>& lengths);

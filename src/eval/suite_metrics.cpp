@@ -161,15 +161,13 @@ MultipleChoiceResult multiple_choice(model::CausalLM& model, const tokenizer::To
   std::vector<ChoiceScores> graded;
   size_t r = 0;
   for (const auto& item : items) {
-    ChoiceScores c;
-    c.gold = item.gold;
-    for (const auto& choice : item.choices) {
+    std::vector<double> log_likelihoods;
+    for (size_t c = 0; c < item.choices.size(); ++c) {
       double sum = 0;
       for (double lp : scores[r++].log_probs) sum += lp;
-      c.log_likelihoods.push_back(sum);
-      c.lengths.push_back(static_cast<double>(choice_length(continued(item.context, choice))));
+      log_likelihoods.push_back(sum);
     }
-    graded.push_back(std::move(c));
+    graded.push_back(choice_scores(item.choices, std::move(log_likelihoods), item.gold));
   }
   auto accuracy = multiple_choice_accuracy(graded);
   return {accuracy.acc, accuracy.acc_norm};

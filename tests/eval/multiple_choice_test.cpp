@@ -32,6 +32,19 @@ TEST(MultipleChoice, AccuracyAndLengthNormalisedAccuracy) {
   EXPECT_DOUBLE_EQ(accuracy.acc_norm, 1.0);
 }
 
+// lm-evaluation-harness divides by the choice as written, without the space before it: choices
+// "4" and "four" with log-likelihoods -2 and -5 are -2 and -1.25 per character, so acc_norm picks
+// "four" (dividing by " 4" and " four", -1 and -1, it would pick "4").
+TEST(MultipleChoice, AccNormDividesByTheChoiceWithoutTheSpaceBeforeIt) {
+  auto scores = choice_scores({"4", "four"}, {-2, -5}, 1);
+  EXPECT_EQ(scores.lengths, (std::vector<double>{1, 4}));
+  EXPECT_EQ(predicted_choice(scores.log_likelihoods), 0u);
+  EXPECT_EQ(predicted_choice_normalised(scores.log_likelihoods, scores.lengths), 1u);
+  auto accuracy = multiple_choice_accuracy({scores});
+  EXPECT_DOUBLE_EQ(accuracy.acc, 0.0);
+  EXPECT_DOUBLE_EQ(accuracy.acc_norm, 1.0);
+}
+
 TEST(MultipleChoice, RejectsMalformedItems) {
   EXPECT_THROW(multiple_choice_accuracy({}), Error);
   EXPECT_THROW(multiple_choice_accuracy({{{}, {}, 0}}), Error);
