@@ -92,6 +92,7 @@ ModelConfig parse_model_config(const json& j, const std::string& origin) {
   read_field(j, "rope_theta", c.rope_theta, false, origin);
   read_field(j, "tie_word_embeddings", c.tie_word_embeddings, false, origin);
   read_field(j, "torch_dtype", c.torch_dtype, false, origin);
+  read_field(j, "dtype", c.torch_dtype, false, origin);  // newer transformers' name for it
   int64_t bos = -1;
   read_field(j, "bos_token_id", bos, false, origin);
   if (bos >= 0) c.bos_token_id = bos;
@@ -102,6 +103,7 @@ ModelConfig parse_model_config(const json& j, const std::string& origin) {
   read_field(j, "attention_bias", attention_bias, false, origin);
   c.qkv_bias = c.model_type == "qwen2" || attention_bias;
   c.o_proj_bias = c.model_type != "qwen2" && attention_bias;
+  read_field(j, "mlp_bias", c.mlp_bias, false, origin);
 
   for (auto [value, key] : {std::pair{c.vocab_size, "vocab_size"}, {c.hidden_size, "hidden_size"},
                             {c.intermediate_size, "intermediate_size"}, {c.num_hidden_layers, "num_hidden_layers"},
@@ -153,7 +155,9 @@ int64_t ModelConfig::parameter_count() const {
   int64_t attention = add(mul(hidden_size, add(q, mul(2, kv))), mul(q, hidden_size));
   if (qkv_bias) attention = add(attention, add(q, mul(2, kv)));
   if (o_proj_bias) attention = add(attention, hidden_size);
-  const int64_t layer = add(add(attention, mul(3, mul(hidden_size, intermediate_size))), mul(2, hidden_size));
+  int64_t mlp = mul(3, mul(hidden_size, intermediate_size));
+  if (mlp_bias) mlp = add(mlp, add(mul(2, intermediate_size), hidden_size));
+  const int64_t layer = add(add(attention, mlp), mul(2, hidden_size));
   const int64_t embeddings = mul(mul(vocab_size, hidden_size), tie_word_embeddings ? 1 : 2);
   return add(add(mul(num_hidden_layers, layer), embeddings), hidden_size);
 }
@@ -184,7 +188,9 @@ nlohmann::json ModelConfig::to_json() const {
   j["rope_theta"] = rope_theta;
   j["tie_word_embeddings"] = tie_word_embeddings;
   j["torch_dtype"] = torch_dtype;
+  if (j.contains("dtype")) j["dtype"] = torch_dtype;
   if (model_type != "qwen2") j["attention_bias"] = o_proj_bias;
+  if (mlp_bias) j["mlp_bias"] = true;
   if (bos_token_id) j["bos_token_id"] = *bos_token_id;
   if (eos_token_ids.size() == 1) j["eos_token_id"] = eos_token_ids[0];
   if (eos_token_ids.size() > 1) j["eos_token_id"] = eos_token_ids;

@@ -2,7 +2,7 @@
 // The architecture of a Llama-family model, read from a Hugging Face config.json with its own
 // field names. Covers Llama 2/3, Mistral, Qwen2, TinyLlama, SmolLM: RMSNorm, rotary embeddings
 // (rope_theta, "linear" and "llama3" rope_scaling), grouped-query attention, SwiGLU, optional
-// attention biases, tied or separate embeddings.
+// attention and MLP biases, tied or separate embeddings.
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -36,6 +36,7 @@ struct ModelConfig {
   bool tie_word_embeddings = false;
   bool qkv_bias = false;     // Qwen2 always; Llama with attention_bias
   bool o_proj_bias = false;  // Llama with attention_bias
+  bool mlp_bias = false;     // Llama's mlp_bias: biases on gate, up and down
   std::string torch_dtype = "float32";
   std::optional<int64_t> bos_token_id;
   std::vector<int64_t> eos_token_ids;

@@ -25,6 +25,9 @@ void for_each_expected_tensor(const ModelConfig& c,
       tensors.insert(tensors.end(), {{"self_attn.q_proj.bias", {q}}, {"self_attn.k_proj.bias", {kv}},
                                      {"self_attn.v_proj.bias", {kv}}});
     if (c.o_proj_bias) tensors.push_back({"self_attn.o_proj.bias", {d}});
+    if (c.mlp_bias)
+      tensors.insert(tensors.end(), {{"mlp.gate_proj.bias", {c.intermediate_size}},
+                                     {"mlp.up_proj.bias", {c.intermediate_size}}, {"mlp.down_proj.bias", {d}}});
     for (const auto& [name, shape] : tensors)
       if (!visit(prefix + name, shape)) return;
   }

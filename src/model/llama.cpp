@@ -143,9 +143,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
 }
 
 MLPImpl::MLPImpl(const ModelConfig& c) {
-  gate_proj = register_module("gate_proj", make_linear(c.hidden_size, c.intermediate_size, false));
-  up_proj = register_module("up_proj", make_linear(c.hidden_size, c.intermediate_size, false));
-  down_proj = register_module("down_proj", make_linear(c.intermediate_size, c.hidden_size, false));
+  gate_proj = register_module("gate_proj", make_linear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  up_proj = register_module("up_proj", make_linear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  down_proj = register_module("down_proj", make_linear(c.intermediate_size, c.hidden_size, c.mlp_bias));
 }
 
 torch::Tensor MLPImpl::forward(const torch::Tensor& x) {

@@ -23,6 +23,7 @@ TEST(ExpectedTensors, AreTheModulesParametersForEveryVariant) {
            {{"tie_word_embeddings", false}},
            {{"model_type", "qwen2"}},
            {{"attention_bias", true}},
+           {{"mlp_bias", true}},
            {{"head_dim", 8}, {"num_key_value_heads", 6}}}) {
     auto config = config_with(extra);
     std::map<std::string, std::vector<int64_t>> expected, registered;

@@ -70,7 +70,9 @@ std::vector<Variant> variants() {
   v.push_back({"llama3_rope_bias", llama3, "F32"});
   json explicit_head_dim = base_config();
   explicit_head_dim["head_dim"] = 12;
-  v.push_back({"head_dim_12", explicit_head_dim, "F32"});
+  explicit_head_dim["mlp_bias"] = true;
+  explicit_head_dim["dtype"] = "float32";  // the newer name of torch_dtype
+  v.push_back({"head_dim_12_mlp_bias", explicit_head_dim, "F32"});
   v.push_back({"bf16_weights", base_config(), "BF16"});
   v.push_back({"f16_weights", base_config(), "F16"});
   return v;

@@ -69,6 +69,7 @@ class Config:
         qwen2 = c.get("model_type") == "qwen2"
         self.qkv_bias = qwen2 or c.get("attention_bias", False)
         self.o_bias = (not qwen2) and c.get("attention_bias", False)
+        self.mlp_bias = c.get("mlp_bias", False)
 
 
 def parameter_shapes(cfg):
@@ -90,6 +91,10 @@ def parameter_shapes(cfg):
         shapes[p + "mlp.gate_proj.weight"] = (cfg.inter, cfg.hidden)
         shapes[p + "mlp.up_proj.weight"] = (cfg.inter, cfg.hidden)
         shapes[p + "mlp.down_proj.weight"] = (cfg.hidden, cfg.inter)
+        if cfg.mlp_bias:
+            shapes[p + "mlp.gate_proj.bias"] = (cfg.inter,)
+            shapes[p + "mlp.up_proj.bias"] = (cfg.inter,)
+            shapes[p + "mlp.down_proj.bias"] = (cfg.hidden,)
     return shapes
 
 
