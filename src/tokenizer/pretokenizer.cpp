@@ -69,9 +69,10 @@ void PreTokenizer::add_steps(const JsonField& field) {
     steps_.push_back(Split{compile_split_pattern(field["pattern"]),
                            name == "Isolated" ? Behavior::kIsolated : Behavior::kContiguous});
   } else if (type == "Digits") {
-    // ASCII digits one by one, or runs of them, each as a piece of its own.
+    // Numeric characters one by one, or runs of them, each as a piece of its own: every Unicode
+    // numeric character (\p{N}, Rust's char::is_numeric), as Hugging Face, not only ASCII digits.
     bool individual = field.bool_or("individual_digits", false);
-    steps_.push_back(Split{Regex("[0-9]"), individual ? Behavior::kIsolated : Behavior::kContiguous});
+    steps_.push_back(Split{Regex("\\p{N}"), individual ? Behavior::kIsolated : Behavior::kContiguous});
   } else {
     field.fail(fmt::format("unsupported pre_tokenizer type \"{}\"", type));
   }

@@ -67,6 +67,16 @@ const VARIANTS = {
             added('nai\u0308ve', {special: false, normalized: false})],
     post_processor: template([], ['<|endoftext|>']),
   },
+  // Digits before the byte-level regex: runs of every Unicode numeric character ("x ٣٤٥ y") become
+  // pieces of their own, without the space before them.
+  digits: {
+    normalizer: null,
+    pre_tokenizer: {type: 'Sequence', pretokenizers: [{type: 'Digits', individual_digits: false},
+                                                      byteLevel(false, true)]},
+    merges: 700,
+    added: [added('<|endoftext|>')],
+    post_processor: byteLevel(true, true),
+  },
 };
 
 const shape = VARIANTS[variant];

@@ -1,6 +1,7 @@
-// lethe's byte-level BPE against Hugging Face tokenizers itself: three small tokenizers trained by
-// the library (GPT-2, Llama-3 and Qwen2 shaped), every varied text, ids identical with and without
-// special tokens, decode identical, and decode(encode(s)) == s where the tokenizer keeps text.
+// lethe's byte-level BPE against Hugging Face tokenizers itself: four small tokenizers trained by
+// the library (GPT-2, Llama-3 and Qwen2 shaped, and one with a Digits pre-tokenizer), every varied
+// text, ids identical with and without special tokens, decode identical, and decode(encode(s)) == s
+// where the tokenizer keeps text.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -58,6 +59,12 @@ TEST(BpeHfReference, Llama3ShapeMatchesHuggingFace) {
   auto tokenizer = expect_matches_hugging_face("llama3", [](const std::string&) { return true; });
   EXPECT_EQ(tokenizer->bos_id, tokenizer->token_to_id("<|begin_of_text|>"));
   EXPECT_EQ(tokenizer->eos_id, std::nullopt);
+}
+
+// Digits on its own splits every Unicode numeric character (Rust's char::is_numeric), not only
+// ASCII digits: "x ٣٤٥ y", "①②", "½", "Ⅻ" and fullwidth digits.
+TEST(BpeHfReference, DigitsShapeSplitsEveryNumericCharacterAsHuggingFace) {
+  expect_matches_hugging_face("digits", [](const std::string&) { return true; });
 }
 
 // NFC and a prefix space on every piece: decode does not give the text back, in Hugging Face either.
