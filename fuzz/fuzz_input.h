@@ -11,13 +11,23 @@
 
 namespace lethe::fuzz {
 
-// FOLDER/name holding the input, FOLDER a folder of this process (created on first use).
-inline std::filesystem::path write_input(const uint8_t* data, size_t size, const std::string& name) {
-  static const std::filesystem::path folder =
+// A folder of this process, removed when it exits.
+struct InputFolder {
+  std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("lethe-fuzz-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(folder);
-  std::ofstream(folder / name, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), size);
-  return folder / name;
+  InputFolder() { std::filesystem::create_directories(path); }
+  ~InputFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+// FOLDER/name holding the input.
+inline std::filesystem::path write_input(const uint8_t* data, size_t size, const std::string& name) {
+  static const InputFolder folder;
+  std::ofstream(folder.path / name, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return folder.path / name;
 }
 
 }  // namespace lethe::fuzz

@@ -18,17 +18,18 @@ struct PerplexityCliOptions {
   std::string model_dir;
   std::string file;
   eval::PerplexityOptions window;
+  bool stride_given = false;  // an explicit --stride above --context is an error; the default is cut
   RuntimeOptions runtime;
 };
 
 void run_perplexity(PerplexityCliOptions o) {
+  if (o.stride_given && o.window.stride > o.window.context)
+    throw Error(fmt::format("--stride {} is more than --context {}: tokens between windows would go unscored",
+                            o.window.stride, o.window.context));
   apply_runtime(o.runtime);
   auto device = o.runtime.resolve_device();
   auto tok = tokenizer::load_tokenizer(o.model_dir);
   auto model = model::load_causal_lm(o.model_dir, device, o.runtime.resolve_dtype(device));
-  if (o.window.stride > o.window.context)
-    throw Error(fmt::format("--stride {} is more than --context {}: tokens between windows would go unscored",
-                            o.window.stride, o.window.context));
   auto ids = tok->encode(io::read_file(o.file), /*add_special=*/true);
   if (ids.size() < 2) throw Error(fmt::format("{}: no text to score", o.file));
   o.window.context = std::min(o.window.context, model->config().max_position_embeddings);
@@ -49,12 +50,15 @@ void register_perplexity(CLI::App& app) {
   cmd->add_option("file", o->file, "text file")->required();
   cmd->add_option("--context", o->window.context, "window length in tokens (at most the model's context)")
       ->check(follows(util::at_least(2)))->capture_default_str();
-  cmd->add_option("--stride", o->window.stride, "tokens the window advances by (at most --context)")
-      ->check(follows(util::at_least(1)))->capture_default_str();
+  auto* stride = cmd->add_option("--stride", o->window.stride, "tokens the window advances by (at most --context)")
+                     ->check(follows(util::at_least(1)))->capture_default_str();
   cmd->add_option("--batch-size", o->window.batch_size, "windows per forward pass")
       ->check(follows(util::at_least(1)))->capture_default_str();
   add_runtime_options(cmd, o->runtime);
-  cmd->callback([o] { run_perplexity(*o); });
+  cmd->callback([o, stride] {
+    o->stride_given = stride->count() > 0;
+    run_perplexity(*o);
+  });
 }
 
 }  // namespace lethe::cli

@@ -25,6 +25,7 @@ struct PretrainOptions {
   std::string out_dir;
   std::string save_dtype = "float32";
   int64_t sequence = 256;
+  bool sequence_given = false;  // an explicit --sequence past the context is an error; the default is cut
   uint64_t seed = 0;
   train::TrainerOptions trainer;
   RuntimeOptions runtime;
@@ -42,10 +43,11 @@ void run_pretrain(PretrainOptions o) {
   if (config.vocab_size < tok->vocab_size())
     throw Error(fmt::format("{}: vocab_size {} is smaller than the tokenizer's {} tokens", config_path,
                             config.vocab_size, tok->vocab_size()));
-  if (o.sequence > config.max_position_embeddings)
+  if (o.sequence_given && o.sequence > config.max_position_embeddings)
     throw Error(fmt::format("--sequence {} is longer than the model's context of {} tokens (max_position_embeddings "
                             "in {})",
                             o.sequence, config.max_position_embeddings, config_path));
+  o.sequence = std::min(o.sequence, config.max_position_embeddings);
   model::check_fits_in_memory(config, config_path);
   model::CausalLM model(config);
   if (o.init_dir.empty())
@@ -87,12 +89,16 @@ void register_pretrain(CLI::App& app) {
   cmd->add_option("--out", o->out_dir, "output model directory (its run/ holds checkpoint and metrics)")->required();
   cmd->add_option("--save-dtype", o->save_dtype, "dtype of the written weights: float32, bfloat16, float16")
       ->check(weight_dtype_check())->capture_default_str();
-  cmd->add_option("--sequence", o->sequence, "tokens per training block (at most the model's context)")
-      ->check(follows(util::at_least(2)))->capture_default_str();
+  auto* sequence = cmd->add_option("--sequence", o->sequence, "tokens per training block (at most the model's context)")
+                       ->check(follows(util::at_least(2)))
+                       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the initial weights and the data order")->capture_default_str();
   add_trainer_options(cmd, o->trainer);
   add_runtime_options(cmd, o->runtime);
-  cmd->callback([o] { run_pretrain(*o); });
+  cmd->callback([o, sequence] {
+    o->sequence_given = sequence->count() > 0;
+    run_pretrain(*o);
+  });
 }
 
 }  // namespace lethe::cli

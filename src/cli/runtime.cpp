@@ -27,10 +27,10 @@ torch::Dtype RuntimeOptions::resolve_dtype(torch::Device d) const {
   return model::parse_dtype(dtype);
 }
 
-CLI::Validator weight_dtype_check() {
+CLI::Validator weight_dtype_check(bool allow_auto) {
   return CLI::Validator(
-      [](std::string& name) -> std::string {
-        if (name == "auto") return "";
+      [allow_auto](std::string& name) -> std::string {
+        if (allow_auto && name == "auto") return "";
         try {
           io::weight_dtype_from_name(name);
           return "";
@@ -44,7 +44,7 @@ CLI::Validator weight_dtype_check() {
 void add_runtime_options(CLI::App* command, RuntimeOptions& options) {
   command->add_option("--device", options.device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   command->add_option("--dtype", options.dtype, "weights in memory: auto, float32, bfloat16, float16")
-      ->check(weight_dtype_check())->capture_default_str();
+      ->check(weight_dtype_check(/*allow_auto=*/true))->capture_default_str();
   command->add_option("--threads", options.threads, "CPU threads (0: all cores)")
       ->check(follows(util::at_least(0)))->capture_default_str();
   command->add_flag("!--no-weight-check", options.check_weights,

@@ -19,9 +19,9 @@ struct RuntimeOptions {
 
 void add_runtime_options(CLI::App* command, RuntimeOptions& options);
 
-// A check of a --save-dtype or --dtype value while parsing: a dtype lethe can load and write
-// (float32, bfloat16, float16), so that a typo is refused before the work, not after it.
-CLI::Validator weight_dtype_check();
+// A check of a --save-dtype (or, with allow_auto, --dtype) value while parsing: a dtype lethe can
+// load and write (float32, bfloat16, float16), so that a typo is refused before the work, not after.
+CLI::Validator weight_dtype_check(bool allow_auto = false);
 
 // Applies the thread count and the weight check; call at the start of a command.
 void apply_runtime(const RuntimeOptions& options);

@@ -98,7 +98,7 @@ void prepare_output_folder(const std::filesystem::path& folder) {
   if (error) throw Error(fmt::format("{}: cannot create the folder: {}", folder.string(), error.message()));
   if (!std::filesystem::is_directory(folder)) throw Error(fmt::format("{}: not a folder", folder.string()));
   // Permissions do not tell (root may write anywhere but /proc): a file is made and removed.
-  const auto probe = folder / fmt::format(".lethe-write-test-{}", ::getpid());
+  const auto probe = folder / fmt::format(".lethe-write-test-{}-{:08x}", ::getpid(), std::random_device()());
   ScopedFd fd(::open(probe.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
   if (fd.get() < 0) throw_errno(folder, "cannot write files in this folder", errno);
   ::unlink(probe.c_str());
@@ -155,7 +155,12 @@ PartialFile::PartialFile(std::filesystem::path path) : path_(std::move(path)) {
     fd_ = -1;
     throw Error(fmt::format("{}: another lethe process is writing this file", partial.string()));
   }
-  if (::lseek(fd_, 0, SEEK_END) < 0) throw_errno(partial, "cannot seek", errno);
+  if (::lseek(fd_, 0, SEEK_END) < 0) {
+    const int error = errno;
+    ::close(fd_);  // the destructor of a throwing constructor does not run
+    fd_ = -1;
+    throw_errno(partial, "cannot seek", error);
+  }
 }
 
 PartialFile::~PartialFile() {

@@ -33,11 +33,13 @@ long temporary_file_writer(const std::string& name) {
   return std::stol(pid);
 }
 
+// Never throws: a folder that cannot be listed keeps its leftovers, and the lock holds all the same.
 void remove_abandoned_temporary_files(const std::filesystem::path& folder) {
   std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-    const long writer = temporary_file_writer(entry.path().filename().string());
-    if (writer > 0 && !process_alive(writer)) std::filesystem::remove(entry.path(), error);
+  for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    const long writer = temporary_file_writer(it->path().filename().string());
+    std::error_code ignored;
+    if (writer > 0 && !process_alive(writer)) std::filesystem::remove(it->path(), ignored);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -78,20 +79,21 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
     // A NaN or infinite loss stops the run before the optimizer spreads it into every weight; the
     // last checkpoint stays as it was.
     if (!std::isfinite(value))
-      throw Error(fmt::format("train: step {}: the loss is {} (learning rate {:.3g}); the run stops here, its last "
-                              "checkpoint is in {}",
+      throw Error(fmt::format("train: step {}: the loss is {} (learning rate {:.3g}); the run stops here, and {} "
+                              "keeps its last checkpoint, if one was written",
                               step_ + 1, value, lr, options_.run_dir.string()));
     loss.backward();
     loss_sum += value;
   }
-  last_grad_norm_ = options_.grad_clip > 0
-                        ? torch::nn::utils::clip_grad_norm_(model_->parameters(), options_.grad_clip)
-                        : 0.0;
+  // The global gradient norm, clipped to grad_clip when that is set; measured either way, since a
+  // NaN or infinite gradient must stop the run before the optimizer spreads it.
+  last_grad_norm_ = torch::nn::utils::clip_grad_norm_(
+      model_->parameters(), options_.grad_clip > 0 ? options_.grad_clip : std::numeric_limits<double>::infinity());
   if (!std::isfinite(last_grad_norm_))
     for (const auto& p : model_->named_parameters())
       if (p.value().grad().defined() && !torch::isfinite(p.value().grad()).all().item<bool>())
         throw Error(fmt::format("train: step {}: the gradient of {} holds NaN or infinite values; the run stops "
-                                "here, its last checkpoint is in {}",
+                                "here, and {} keeps its last checkpoint, if one was written",
                                 step_ + 1, p.key(), options_.run_dir.string()));
   optimizer_->step();
   ++step_;

@@ -65,12 +65,20 @@ bool word_character_at_end(const std::string& text) {
   return tokenizer::utf8::decode(text, start, c) > 0 && tokenizer::unicode::is_word_character(c);
 }
 
-// A token whose text is a function word or no word at all (" the", "the", "\"") is never suppressed.
-bool suppressible(const std::string& token_text) {
-  std::string word;
-  for (char c : token_text)
-    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) word += c;
-  return !word.empty() && !is_function_word(word);
+std::string letters_of(const std::string& text) {
+  std::string letters;
+  for (char c : text)
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) letters += c;
+  return letters;
+}
+
+// Whether a first token of a form of `word` is worth suppressing: it carries the word's start, at
+// least three of its letters (all of a shorter word), and is no function word. A lone piece such as
+// "t" of "town" or "T" of "Tom" after a newline also begins countless other words; " the" is " the".
+bool suppressible(const std::string& token_text, const std::string& word) {
+  const std::string letters = letters_of(token_text), word_letters = letters_of(word);
+  return !letters.empty() && !is_function_word(letters) && word_letters.rfind(letters, 0) == 0 &&
+         letters.size() >= std::min<size_t>(3, word_letters.size());
 }
 
 // The text put before a term to see its form in a context: the context after a word of its own
@@ -159,7 +167,7 @@ TermMatcher::Substitute TermMatcher::substitute_of(const tokenizer::Tokenizer& t
   const std::string word = distinctive_word(text);
   for (const auto& context : contexts) {
     auto form = token_form(tok, word, context).tokens;
-    if (form.empty() || !suppressible(tok.decode({form.front()}, false))) continue;
+    if (form.empty() || !suppressible(tok.decode({form.front()}, false), word)) continue;
     if (std::find(s.suppressed.begin(), s.suppressed.end(), form.front()) == s.suppressed.end())
       s.suppressed.push_back(form.front());
   }

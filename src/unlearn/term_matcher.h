@@ -56,8 +56,8 @@ class TermMatcher {
   // context tokens when the substitute is written there (its after-space form where the
   // substitute would change the context's own tokens).
   const std::vector<int32_t>& substitute_form(int term, int substitute, int context) const;
-  // The first token of every form of the substitute's distinctive word: suppressed once it has
-  // been used.
+  // The first token of every form of the substitute's distinctive word that carries its start (at
+  // least three letters of it): suppressed once the substitute has been used.
   const std::vector<int32_t>& suppressed_tokens(int term, int substitute) const;
 
  private:

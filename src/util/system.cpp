@@ -29,6 +29,14 @@ std::string call_string_function(const char* symbol) {
   return fn ? std::string(fn()) : std::string();
 }
 
+// A number from a one-line file, or -1 ("max", missing, unreadable).
+int64_t number_in(const char* path) {
+  std::ifstream in(path);
+  std::string text;
+  if (!(in >> text) || text.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::atoll(text.c_str());
+}
+
 }  // namespace
 
 std::string malloc_name() {
@@ -38,10 +46,14 @@ std::string malloc_name() {
 }
 
 int64_t available_memory_bytes() {
+  int64_t available = -1;
   std::ifstream meminfo("/proc/meminfo");
   for (std::string line; std::getline(meminfo, line);)
-    if (line.rfind("MemAvailable:", 0) == 0) return std::atoll(line.c_str() + 13) * 1024;  // "... kB"
-  return -1;
+    if (line.rfind("MemAvailable:", 0) == 0) available = std::atoll(line.c_str() + 13) * 1024;  // "... kB"
+  // In a container the cgroup's limit (v2) may be lower than what the machine has free.
+  const int64_t limit = number_in("/sys/fs/cgroup/memory.max"), used = number_in("/sys/fs/cgroup/memory.current");
+  if (limit > 0 && used >= 0 && (available < 0 || limit - used < available)) available = std::max<int64_t>(0, limit - used);
+  return available;
 }
 
 bool cpu_has_avx512() {

@@ -21,7 +21,8 @@ bool blas_uses_avx512_kernels();
 // keeps freed memory for reuse (a training step then faults in no fresh pages), else "glibc malloc".
 std::string malloc_name();
 bool cpu_has_avx512();
-// MemAvailable of /proc/meminfo in bytes: what can be allocated without swapping; -1 if unknown.
+// What can be allocated without swapping, in bytes: MemAvailable of /proc/meminfo, or less when a
+// cgroup (v2) memory limit leaves less; -1 if unknown.
 int64_t available_memory_bytes();
 
 // Who chose OpenBLAS's kernels: "OPENBLAS_CORETYPE=Haswell, set in the environment", "..., set by

@@ -64,6 +64,7 @@ const std::vector<BadInput>& bad_inputs() {
       {reinforce + "--epochs 0", 2, "--epochs: must be greater than 0"},
       {reinforce + "--block-length 1", 2, "--block-length"},
       {reinforce + "--save-dtype float64", 2, "--save-dtype"},
+      {reinforce + "--save-dtype auto", 2, "--save-dtype"},
       {"reinforce {model} --forget {empty} --out {dir}/r", 1, "--forget"},
       {"reinforce {nan} --forget {text} --out {dir}/r", 1, "NaN"},
       // generate

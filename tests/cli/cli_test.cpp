@@ -82,6 +82,9 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   double value = std::stod(m[1]);
   EXPECT_GT(value, 1.0);
   EXPECT_LT(value, 1000.0);  // random weights over 320 tokens: about the vocabulary size
+  // A --context below the default --stride: the default stride is cut to the context, not refused.
+  auto short_context = lethe("perplexity " + dir.string() + " " + (dir / "corpus.txt").string() + " --context 16");
+  EXPECT_EQ(short_context.exit_code, 0) << short_context.all();
 }
 
 // Every broken model directory gives exit code 1 and a message naming what is wrong.

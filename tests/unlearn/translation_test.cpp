@@ -85,7 +85,8 @@ class TranslationTest : public ::testing::Test {
   TranslationTest()
       : tok({"\n", "\"", ".", kMark + "Harry", "Harry", kMark + "Potter", kMark + "went", kMark + "to",
              kMark + "Hog", "warts", "Hog", kMark + "the", kMark + "Academy", kMark + "Jon", "Jon", kMark + "said",
-             kMark + "Smith", "ish", kMark + "Tom", "Tom", kMark + "big", kMark + "old", kMark + "school", "the", kMark + "a", "Potter", "<unk>", "school"}) {}
+             kMark + "Smith", "ish", kMark + "Tom", "Tom", kMark + "big", kMark + "old", kMark + "school", "the",
+             kMark + "a", "Potter", "<unk>", "school", "S"}) {}
 
   std::vector<int32_t> ids(const std::vector<std::string>& pieces) const {
     std::vector<int32_t> out;
@@ -187,6 +188,15 @@ TEST_F(TranslationTest, ASubstituteOpeningWithTheSuppressesItsNounNotThe) {
   TermMatcher matcher(tok, {{"Hogwarts", {"the big old school"}}});
   auto t = translate_block(ids({kMark + "went", kMark + "to", kMark + "Hog", "warts", "."}), matcher, 1);
   std::vector<std::pair<int64_t, int32_t>> expected = {{5, tok.id(kMark + "school")}, {5, tok.id("school")}};
+  EXPECT_EQ(t.suppressed, expected);
+}
+
+// A form whose first piece is a fragment ("S" of "Smith" where no piece holds the word) is left
+// alone: the fragment begins countless other words.
+TEST_F(TranslationTest, AFragmentOfTheWordIsNotSuppressed) {
+  TermMatcher matcher(tok, {{"Harry", {"Smith"}}});
+  auto t = translate_block(ids({kMark + "went", kMark + "Harry", kMark + "said"}), matcher, 1);
+  std::vector<std::pair<int64_t, int32_t>> expected = {{1, tok.id(kMark + "Smith")}};
   EXPECT_EQ(t.suppressed, expected);
 }
 
