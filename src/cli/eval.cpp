@@ -77,6 +77,9 @@ void run_eval(EvalOptions o) {
     throw Error(fmt::format("--suite {}: not a directory", o.evaluation.suite_dir.string()));
   for (const auto& text : o.texts) o.evaluation.texts.push_back(split_named(text, "--text"));
   if (!o.out.empty()) io::prepare_output_file(o.out);
+  if (!o.evaluation.benign_text.empty() && !o.evaluation.relearning_sweep)
+    throw Error("--relearn-benign needs --relearn-sweep");
+  if (!o.evaluation.benign_text.empty()) io::read_file(o.evaluation.benign_text);  // readable, before the work
   // Every model named, and its config and tokenizer readable, before the first one is evaluated.
   std::vector<std::pair<std::string, std::string>> specs;
   for (const auto& spec : o.models) {
@@ -121,7 +124,8 @@ void run_eval(EvalOptions o) {
       {"texts", texts},
       {"config", {{"limit", o.evaluation.limit}, {"oracle", o.oracle}, {"batch_size", o.evaluation.metrics.batch_size},
                   {"relearn_steps", o.evaluation.relearning.steps}, {"relearn_passages", o.evaluation.relearn_passages},
-                  {"relearn_lr", o.evaluation.relearning.lr},
+                  {"relearn_lr", o.evaluation.relearning.lr}, {"relearn_sweep", o.evaluation.relearning_sweep},
+                  {"relearn_benign", o.evaluation.benign_text},
                   {"completion_tokens", o.evaluation.metrics.completion_tokens},
                   {"verbatim_prefix", o.evaluation.metrics.verbatim_prefix},
                   {"verbatim_length", o.evaluation.metrics.verbatim_length},
@@ -168,6 +172,11 @@ void register_eval(CLI::App& app) {
       ->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--relearn-lr", e.relearning.lr, "relearning attack: learning rate")
       ->check(follows(util::above(0)))->capture_default_str();
+  cmd->add_flag("--relearn-sweep", e.relearning_sweep,
+                "also the sweep of relearning attacks: 4 rates (1e-5 to 1e-3 at 7B, scaled), slices of 20 and 80 "
+                "passages, forget QA after 10, 25, 50, 100 steps (a few minutes per model on 2 cores)");
+  cmd->add_option("--relearn-benign", e.benign_text,
+                  "with --relearn-sweep: general text for the benign attack (the same fine-tunes on it)");
   cmd->add_option("--min-k", e.metrics.min_k_fraction, "fraction of tokens for Min-K% and Min-K%++")
       ->check(follows(util::fraction()))->capture_default_str();
   add_runtime_options(cmd, o->runtime);

@@ -158,6 +158,17 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
                               {"exact_match_after", r.exact_match_after}};
                 });
   }
+  if (o.relearning_sweep) {
+    section.run("relearning_sweep", {"forget_passages.jsonl", "forget_qa.jsonl"},
+                [&](const auto& paths, const ProgressCallback& p) {
+                  RelearningSweepOptions sweep = o.sweep;
+                  sweep.attack = o.relearning;
+                  sweep.attack.qa = o.qa;
+                  const std::string benign = o.benign_text.empty() ? "" : io::read_file(o.benign_text);
+                  return sweep_json(relearning_sweep(model, tok, read_passages(paths[0]), benign,
+                                                     limited(read_qa_suite(paths[1]), o.limit), sweep, p));
+                });
+  }
   for (const auto& [label, file] : o.texts) {
     auto start = std::chrono::steady_clock::now();
     auto ids = tok.encode(io::read_file(file), /*add_special=*/true);
@@ -241,6 +252,8 @@ std::string markdown_table(const json& results, const std::vector<std::string>& 
   row("truth ratio (forget, mean)", "/forget_qa/truth_ratio_mean"_json_pointer, "{:.3f}");
   row("forget quality (KS p)", "/forget_quality"_json_pointer, "{:.3g}");
   row("forget QA after relearning", "/relearning/exact_match_after"_json_pointer, "{:.3f}");
+  row("forget QA, strongest relearning", "/relearning_sweep/forget/worst/exact_match"_json_pointer, "{:.3f}");
+  row("forget QA, benign fine-tune", "/relearning_sweep/benign/worst/exact_match"_json_pointer, "{:.3f}");
   row("retain QA exact match", "/retain_qa/exact_match"_json_pointer, "{:.3f}");
   row("retain MC acc", "/retain_mc/acc"_json_pointer, "{:.3f}");
   row("fluency distinct-2", "/completion_familiarity/distinct_2"_json_pointer, "{:.3f}");

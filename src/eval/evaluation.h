@@ -14,6 +14,7 @@
 
 #include "eval/knowledge_qa.h"
 #include "eval/relearning.h"
+#include "eval/relearning_sweep.h"
 #include "eval/suite_metrics.h"
 #include "model/llama.h"
 #include "tokenizer/tokenizer.h"
@@ -29,6 +30,11 @@ struct EvaluationOptions {
   // The relearning attack's slice: the first relearn_passages forget passages; steps 0: no attack.
   int64_t relearn_passages = 20;
   RelearningOptions relearning;
+  // The sweep of relearning attacks (relearning_sweep.h), with the same batch, block length, seed
+  // and scratch folder as the single attack; benign_text: general text for the benign attack.
+  bool relearning_sweep = false;
+  RelearningSweepOptions sweep;
+  std::filesystem::path benign_text;
 };
 
 // Makes the progress callback of one metric of one model: label ("base forget_qa") -> callback.

@@ -49,6 +49,10 @@ const Metric kMetrics[] = {
     {"MIA AUC (Min-K%++)", "/membership/auc/min_k_plus_plus", "0.5 = cannot tell forget from held-out text"},
     {"Forget QA after relearning", "/relearning/exact_match_after",
      "a few steps on a slice of the forget text; questions whose answers are not in it"},
+    {"Forget QA, strongest relearning", "/relearning_sweep/forget/worst/exact_match",
+     "the worst case of the sweep of rates, slices and steps; the oracle's is the floor"},
+    {"Forget QA, benign fine-tune", "/relearning_sweep/benign/worst/exact_match",
+     "the same fine-tunes on general text: what any fine-tune brings back"},
     {"Retain QA exact match", "/retain_qa/exact_match", "higher keeps utility"},
     {"Retain MC accuracy", "/retain_mc/acc", "higher keeps utility"},
     {"Fluency (distinct-2)", "/completion_familiarity/distinct_2", "near 1: no loops"},
@@ -127,6 +131,32 @@ std::string roc_chart(const json& results, const std::vector<std::string>& names
          svg + "</svg>" + legend(names) + "</figure>\n";
 }
 
+// Forget QA over the attack's steps, the worst case of the sweep at each step, one line per model.
+std::string sweep_chart(const json& results, const std::vector<std::string>& names) {
+  const int size = 260;
+  std::string lines;
+  double last_step = 1;
+  for (const auto& n : names)
+    if (results[n].contains("relearning_sweep"))
+      last_step = std::max(last_step, results[n]["relearning_sweep"]["at_steps"].back().get<double>());
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!results[names[i]].contains("relearning_sweep")) continue;
+    const json& sweep = results[names[i]]["relearning_sweep"];
+    std::vector<std::pair<double, double>> points = {{0, sweep["exact_match_before"].get<double>()}};
+    const auto steps = sweep["at_steps"].get<std::vector<double>>();
+    const auto curve = sweep["forget"]["worst_curve"].get<std::vector<double>>();
+    for (size_t s = 0; s < steps.size() && s < curve.size(); ++s) points.emplace_back(steps[s] / last_step, curve[s]);
+    lines += polyline(points, colour(i), size);
+  }
+  if (lines.empty()) return "";
+  std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img">)svg",
+                                size + 40, size + 40);
+  svg += axes(size, fmt::format("attack step 0 .. {:g}", last_step), "forget QA exact match 0 .. 1");
+  return "<figure><figcaption><b>Forget QA under the strongest relearning attack</b><br><small>at each step the "
+         "highest of every rate and slice; the oracle's line is what the slice itself teaches</small></figcaption>" +
+         svg + lines + "</svg>" + legend(names) + "</figure>\n";
+}
+
 // One line chart per figure measured during the fine-tune.
 std::string curve_chart(const TrainingCurve& curve) {
   if (curve.steps.empty()) return "";
@@ -172,6 +202,8 @@ std::string html_report(const json& document, const std::vector<std::string>& na
     if (any_has(results, names, json::json_pointer(metric.pointer))) body += bar_chart(results, names, metric);
   }
   body += "</div>\n<h2>Membership inference</h2>\n" + roc_chart(results, names);
+  std::string sweep = sweep_chart(results, names);
+  if (!sweep.empty()) body += "<h2>Relearning</h2>\n" + sweep;
   if (!curves.empty()) {
     body += "<h2>During unlearning</h2>\n<div class=\"grid\">\n";
     for (const auto& curve : curves) body += curve_chart(curve);

@@ -37,4 +37,15 @@ RelearningResult relearning_attack(model::CausalLM& model, const tokenizer::Toke
                                    const std::string& slice_text, const std::vector<QaItem>& questions,
                                    const RelearningOptions& options);
 
+// The questions whose answer does not occur in `text` (as normalised words): what a fine-tune on
+// the text cannot simply copy.
+std::vector<QaItem> questions_unanswered_by(const std::string& text, const std::vector<QaItem>& questions);
+
+// Exact match on `questions` after each of `at_steps` (ascending, > 0) steps of a constant-rate
+// fine-tune at `lr` of a float32 copy of `model` on `stream` (token ids, at least one block);
+// options.steps and options.lr are not used. `model` itself is not changed.
+std::vector<double> relearning_curve(model::CausalLM& model, const tokenizer::Tokenizer& tokenizer,
+                                     const std::vector<int32_t>& stream, const std::vector<QaItem>& questions,
+                                     double lr, const std::vector<int64_t>& at_steps, const RelearningOptions& options);
+
 }  // namespace lethe::eval

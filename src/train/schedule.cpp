@@ -13,4 +13,8 @@ double Schedule::lr_at(int64_t step) const {
   return peak_lr * (min_lr_ratio + (1.0 - min_lr_ratio) * cosine);
 }
 
+double lr_scaled_from_7b(double lr_at_7b, int64_t parameters) {
+  return lr_at_7b * std::sqrt(7e9 / static_cast<double>(std::max<int64_t>(1, parameters)));
+}
+
 }  // namespace lethe::train

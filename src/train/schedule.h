@@ -14,4 +14,8 @@ struct Schedule {
   double lr_at(int64_t step) const;  // step counts from 0
 };
 
+// A learning rate given for a 7B model, scaled to one of `parameters`: by sqrt(7e9 / parameters),
+// so a small model takes proportionally larger steps (the paper's rates are for Llama2-7b).
+double lr_scaled_from_7b(double lr_at_7b, int64_t parameters);
+
 }  // namespace lethe::train

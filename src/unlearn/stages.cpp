@@ -6,7 +6,7 @@
 namespace lethe::unlearn {
 
 double scaled_lr(double paper_lr, int64_t parameters) {
-  return std::min(1e-3, paper_lr * std::sqrt(7e9 / static_cast<double>(std::max<int64_t>(1, parameters))));
+  return std::min(1e-3, train::lr_scaled_from_7b(paper_lr, parameters));
 }
 
 int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& t) {
