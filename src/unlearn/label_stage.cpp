@@ -55,8 +55,9 @@ std::vector<float> to_float(const torch::Tensor& t) {
 
 // The version of the translation and suppression rules, so that a label file made by other rules
 // is computed afresh. 2 (2026-12-01): term forms found by the tokenizer in every context, the
-// distinctive word suppressed rather than the substitute's first token.
-constexpr int kLabelRules = 2;
+// distinctive word suppressed rather than the substitute's first token. 3 (the same day): a form's
+// first token is suppressed only when it holds three letters of the word's start, not a fragment.
+constexpr int kLabelRules = 3;
 
 nlohmann::json label_provenance(const LabelSources& sources, bool paper_rules, const LabelOptions& o) {
   return {{"label_rules", kLabelRules},
