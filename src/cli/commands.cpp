@@ -15,6 +15,7 @@ void register_commands(CLI::App& app) {
   register_world(app);
   register_eval(app);
   register_tokenizer(app);
+  register_export(app);
 }
 
 }  // namespace lethe::cli

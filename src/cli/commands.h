@@ -19,5 +19,6 @@ void register_anchors(CLI::App& app);
 void register_labels(CLI::App& app);
 void register_unlearn(CLI::App& app);
 void register_tokenizer(CLI::App& app);
+void register_export(CLI::App& app);
 
 }  // namespace lethe::cli

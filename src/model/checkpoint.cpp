@@ -35,13 +35,6 @@ io::DType io_dtype_of(torch::Dtype dtype) {
   }
 }
 
-torch::Tensor tensor_from_store(const io::StoredTensor& stored) {
-  const io::TensorInfo& info = *stored.info;
-  auto tensor = torch::empty(info.shape, torch::TensorOptions().dtype(torch_dtype_of(info.dtype)));
-  std::memcpy(tensor.data_ptr(), stored.data(), info.nbytes);  // copy: mmap'd data may be unaligned
-  return tensor;
-}
-
 const char* const kTokenizerFiles[] = {"tokenizer.model", "tokenizer.json", "tokenizer_config.json",
                                        "special_tokens_map.json"};
 
@@ -52,7 +45,7 @@ void copy_weights(CausalLM& model, const io::TensorStore& store, const fs::path&
     if (stored == nullptr)  // check_tensors lists every parameter: a miss here is lethe's own mistake
       throw Error(fmt::format("{}: tensor '{}' is missing", model_dir.string(), item.key()));
     torch::Tensor& parameter = item.value();
-    parameter.copy_(tensor_from_store(*stored));
+    parameter.copy_(read_stored_tensor(*stored));
     if (g_scan_weights && !torch::isfinite(parameter).all().item<bool>())
       throw Error(fmt::format("{}: tensor '{}' holds NaN or infinite values (--no-weight-check skips this check)",
                               stored->file->path().string(), item.key()));
@@ -60,6 +53,13 @@ void copy_weights(CausalLM& model, const io::TensorStore& store, const fs::path&
 }
 
 }  // namespace
+
+torch::Tensor read_stored_tensor(const io::StoredTensor& stored) {
+  const io::TensorInfo& info = *stored.info;
+  auto tensor = torch::empty(info.shape, torch::TensorOptions().dtype(torch_dtype_of(info.dtype)));
+  std::memcpy(tensor.data_ptr(), stored.data(), info.nbytes);  // copy: mmap'd data may be unaligned
+  return tensor;
+}
 
 torch::Dtype parse_dtype(const std::string& name) { return torch_dtype_of(io::weight_dtype_from_name(name)); }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "io/tensor_store.h"
 #include "model/llama.h"
 
 namespace lethe::model {
@@ -15,6 +16,9 @@ namespace lethe::model {
 // to the parameter's dtype, after checking the tensors against the config (expected_tensors.h).
 // A tensor holding NaN or infinite values is refused, naming it, unless set_weight_check(false).
 void load_weights(CausalLM& model, const std::filesystem::path& model_dir);
+
+// A tensor of a checkpoint, copied out of the file in its stored dtype.
+torch::Tensor read_stored_tensor(const io::StoredTensor& stored);
 
 // Whether loading scans the weights for NaN and infinite values (on by default; a pass over the
 // weights, about a second per few GB).

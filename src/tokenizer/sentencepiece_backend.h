@@ -28,6 +28,9 @@ class SentencePieceBackend {
   virtual int piece_to_id(std::string_view piece) const = 0;  // the unknown piece's id if absent
   virtual bool is_control(int id) const = 0;
   virtual bool is_unknown(int id) const = 0;
+  virtual bool is_byte(int id) const = 0;    // <0x00> ... <0xFF> of byte fallback
+  virtual bool is_unused(int id) const = 0;
+  virtual float score(int id) const = 0;     // the piece's score in the model (merge order, log-probability)
   virtual int bos_id() const = 0;  // -1: none
   virtual int eos_id() const = 0;
   virtual int pad_id() const = 0;

@@ -79,6 +79,20 @@ std::string SentencePieceTokenizer::id_to_token(int32_t id) const {
   return backend_->id_to_piece(id);
 }
 
+SentencePieceTokenizer::PieceType SentencePieceTokenizer::piece_type(int32_t id) const {
+  check_id(id);
+  if (backend_->is_unknown(id)) return PieceType::kUnknown;
+  if (backend_->is_control(id)) return PieceType::kControl;
+  if (backend_->is_byte(id)) return PieceType::kByte;
+  if (backend_->is_unused(id)) return PieceType::kUnused;
+  return PieceType::kNormal;
+}
+
+float SentencePieceTokenizer::score(int32_t id) const {
+  check_id(id);
+  return backend_->score(id);
+}
+
 std::optional<int32_t> SentencePieceTokenizer::token_to_id(std::string_view token) const {
   int id = backend_->piece_to_id(token);
   // PieceToId answers the unknown piece's id for anything it does not know.

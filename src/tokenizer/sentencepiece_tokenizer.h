@@ -28,6 +28,11 @@ class SentencePieceTokenizer final : public Tokenizer {
   std::optional<int32_t> token_to_id(std::string_view token) const override;
   std::string kind() const override { return "sentencepiece"; }
 
+  // The model file's own account of a piece, for writing the vocabulary into other formats.
+  enum class PieceType { kNormal, kUnknown, kControl, kByte, kUnused };
+  PieceType piece_type(int32_t id) const;
+  float score(int32_t id) const;
+
  private:
   explicit SentencePieceTokenizer(std::string path) : backend_(make_sentencepiece_backend()), path_(std::move(path)) {}
   void apply_config(const SpecialTokensConfig& config);

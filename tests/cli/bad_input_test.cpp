@@ -164,6 +164,12 @@ const std::vector<BadInput>& bad_inputs() {
       {"anchors --forget {text} --min-count 0", 2, "--min-count"},
       {"anchors --forget {text} --substitutes 9", 2, "--substitutes"},
       {"anchors --dictionary {dir}/bad.json", 1, "bad.json"},
+      {"export {model} --gguf {dir}/m.gguf --type q4_0", 2, "--type"},
+      {"export {dir}/no-model --gguf {dir}/m.gguf", 2, "no-model"},
+      {"export {model}", 2, "--gguf"},
+      {"export {model} --gguf /proc/lethe.gguf", 1, "/proc: cannot write files"},
+      {"export {layers} --gguf {dir}/m.gguf", 1, "is missing"},
+      {"export {model} --gguf {dir}", 1, "is a folder"},
       {"no-such-command", 2, "unknown command 'no-such-command'"},
       {"info --no-such-flag", 2, "--no-such-flag"},
   };

@@ -27,7 +27,7 @@ TEST(Cli, HelpListsEveryCommand) {
   auto result = lethe("--help");
   EXPECT_EQ(result.exit_code, 0);
   for (const char* command : {"info", "tokenize", "generate", "perplexity", "pretrain", "eval", "world", "tokenizer",
-                              "reinforce", "anchors", "labels", "unlearn"}) {
+                              "reinforce", "anchors", "labels", "unlearn", "export"}) {
     EXPECT_NE(result.output.find(command), std::string::npos) << command;
     auto sub = lethe(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;
@@ -146,6 +146,27 @@ std::vector<BrokenModel> broken_models() {
        [](const fs::path& d) { io::write_file_atomic(d / "tokenizer.model", std::string(100, '\x07')); },
        "tokenizer.model"},
   };
+}
+
+// The tiny model's vocabulary was trained with SentencePiece's defaults, which normalise text
+// (NFKC, runs of spaces collapsed); llama.cpp does not, and the export says so. The demo model's
+// vocabulary keeps text as written: no warning.
+TEST(Cli, ExportWritesGgufAndSaysWhereLlamaCppWillDiffer) {
+  auto dir = make_tiny_model(test::scratch_dir() / "model");
+  auto gguf = dir.parent_path() / "tiny.gguf";
+  auto result = lethe("export " + dir.string() + " --gguf " + gguf.string() + " --type q8_0");
+  EXPECT_EQ(result.exit_code, 0) << result.all();
+  EXPECT_NE(result.output.find("GGUF v3, architecture llama, 20 tensors (q8_0 matrices)"), std::string::npos)
+      << result.all();
+  EXPECT_NE(result.diagnostics.find("warning: this SentencePiece model changes text before splitting it"),
+            std::string::npos) << result.all();
+  EXPECT_EQ(io::read_file(gguf).substr(0, 4), "GGUF");
+
+  auto demo = lethe("export " + (fs::path(LETHE_SOURCE_DIR) / "models/demo-base").string() + " --gguf " +
+                    (dir.parent_path() / "demo.gguf").string());
+  EXPECT_EQ(demo.exit_code, 0) << demo.all();
+  EXPECT_NE(demo.output.find("(bf16 matrices)"), std::string::npos) << demo.all();  // the checkpoint's own type
+  EXPECT_EQ(demo.diagnostics.find("warning"), std::string::npos) << demo.all();
 }
 
 class CliBrokenModel : public ::testing::TestWithParam<BrokenModel> {};

@@ -29,6 +29,9 @@ class LibSentencePiece final : public SentencePieceBackend {
   int piece_to_id(std::string_view piece) const override { return processor_.PieceToId(piece); }
   bool is_control(int id) const override { return processor_.IsControl(id); }
   bool is_unknown(int id) const override { return processor_.IsUnknown(id); }
+  bool is_byte(int id) const override { return processor_.IsByte(id); }
+  bool is_unused(int id) const override { return processor_.IsUnused(id); }
+  float score(int id) const override { return processor_.GetScore(id); }
   int bos_id() const override { return processor_.bos_id(); }
   int eos_id() const override { return processor_.eos_id(); }
   int pad_id() const override { return processor_.pad_id(); }
