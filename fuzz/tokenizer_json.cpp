@@ -1,4 +1,4 @@
-// A tokenizer.json (byte-level BPE): loaded, then a varied text encoded and decoded.
+// A tokenizer.json (byte-level or SentencePiece-style BPE): loaded, then a varied text encoded and decoded.
 #include "fuzz_input.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"

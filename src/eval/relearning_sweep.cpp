@@ -58,7 +58,7 @@ RelearningSweep relearning_sweep(model::CausalLM& model, const tokenizer::Tokeni
     const double lr = train::lr_scaled_from_7b(lr_at_7b, parameters);
     sweep.runs.push_back({text, passages, static_cast<int64_t>(stream.size()), lr,
                           relearning_curve(model, tok, stream, unanswered, lr, o.at_steps, o.attack)});
-    if (on_run) on_run(static_cast<int64_t>(sweep.runs.size()), total);
+    if (on_run) on_run(1, total);
   };
   std::vector<int32_t> largest_slice;
   for (int64_t passages : o.slice_passages) {

@@ -39,7 +39,7 @@ struct RelearningSweep {
 };
 
 // Every forget slice at every rate, then the benign text at every rate against the largest slice
-// (no benign runs when benign_text is empty). on_run(runs done, runs in all) after each run.
+// (no benign runs when benign_text is empty). on_run(1, runs in all) after each run (a ProgressCallback).
 // Throws lethe::Error when a slice is shorter than a block, the benign text is shorter than the
 // largest slice, or every question is answered by the largest slice.
 RelearningSweep relearning_sweep(model::CausalLM& model, const tokenizer::Tokenizer& tokenizer,

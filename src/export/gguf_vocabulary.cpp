@@ -106,6 +106,9 @@ std::vector<std::string> add_byte_level_bpe(io::GgufWriter& gguf, const tokenize
                                             const fs::path& model_dir, int64_t rows) {
   const fs::path file = model_dir / "tokenizer.json";
   const nlohmann::json root = io::read_json(file);
+  if (root.at("model").value("byte_fallback", false))
+    throw Error(fmt::format("{}: a SentencePiece vocabulary written as tokenizer.json; the GGUF export reads such "
+                            "vocabularies (with their scores) from tokenizer.model, which is missing", file.string()));
   std::map<int64_t, bool> added_special;
   for (const auto& added : root.value("added_tokens", nlohmann::json::array()))
     added_special[added.at("id").get<int64_t>()] = added.value("special", false);

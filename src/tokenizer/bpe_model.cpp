@@ -61,15 +61,17 @@ void BpeModel::read_merges(const JsonField& merges) {
 void BpeModel::read_options(const JsonField& model) {
   ignore_merges_ = model.bool_or("ignore_merges", false);
   fuse_unknown_ = model.bool_or("fuse_unk", false);
-  if (model.bool_or("byte_fallback", false))
-    model["byte_fallback"].fail("byte_fallback is a SentencePiece feature; lethe needs the model's tokenizer.model");
+  if (model.bool_or("byte_fallback", false)) {
+    byte_ids_.assign(256, -1);
+    for (int byte = 0; byte < 256; ++byte) byte_ids_[byte] = find(fmt::format("<0x{:02X}>", byte)).value_or(-1);
+  }
   if (std::optional<JsonField> dropout = model.find("dropout")) {
     if (!dropout->json().is_number()) dropout->fail("expected a number");
     if (dropout->json().get<double>() != 0.0) dropout->fail("BPE dropout is not supported");
   }
   for (const char* affix : {"continuing_subword_prefix", "end_of_word_suffix"})
     if (std::optional<JsonField> field = model.find(affix))
-      if (!field->as_string().empty()) field->fail("is not supported by lethe's byte-level BPE");
+      if (!field->as_string().empty()) field->fail("is not supported by lethe's BPE");
   if (std::optional<JsonField> unknown = model.find("unk_token")) {
     unknown_id_ = find(unknown->as_string());
     if (!unknown_id_) unknown->fail(fmt::format("\"{}\" is not in the vocabulary", unknown->as_string()));
@@ -82,6 +84,17 @@ std::optional<int32_t> BpeModel::find(const std::string& token) const {
   return it->second;
 }
 
+// The <0xXX> ids of a character's bytes, or nothing when one of them is not in the vocabulary.
+std::optional<std::vector<int32_t>> BpeModel::byte_fallback(std::string_view character) const {
+  if (byte_ids_.empty()) return std::nullopt;
+  std::vector<int32_t> ids;
+  for (unsigned char byte : character) {
+    if (byte_ids_[byte] < 0) return std::nullopt;
+    ids.push_back(byte_ids_[byte]);
+  }
+  return ids;
+}
+
 std::vector<int32_t> BpeModel::merge_word(const std::string& piece) const {
   std::vector<int32_t> symbols;
   bool unknown_pending = false;  // with fuse_unk, a run of unknown characters is one unk token
@@ -89,10 +102,13 @@ std::vector<int32_t> BpeModel::merge_word(const std::string& piece) const {
   for (std::size_t pos = 0; pos < piece.size();) {
     std::size_t length = utf8::decode(piece, pos, code_point);
     if (length == 0) length = 1;  // cannot happen for text that passed the UTF-8 check
-    std::optional<int32_t> id = find(piece.substr(pos, length));
+    const std::string character = piece.substr(pos, length);
     pos += length;
-    if (id) {
-      symbols.push_back(*id);
+    std::optional<int32_t> id = find(character);
+    std::optional<std::vector<int32_t>> bytes = id ? std::nullopt : byte_fallback(character);
+    if (id || bytes) {
+      if (id) symbols.push_back(*id);
+      else symbols.insert(symbols.end(), bytes->begin(), bytes->end());
       unknown_pending = false;
     } else if (unknown_id_ && !(fuse_unknown_ && unknown_pending)) {
       symbols.push_back(*unknown_id_);

@@ -1,14 +1,16 @@
 #pragma once
-// A Hugging Face tokenizer.json of the byte-level BPE kind (GPT-2, Llama-3, Qwen2, SmolLM, ...),
-// encoding to exactly the ids the tokenizers library gives: added tokens cut out first, then
-// normaliser, pre-tokenizer and BPE merges on each remaining stretch, then the post-processor's
-// special tokens.
+// A Hugging Face tokenizer.json with a BPE model: the byte-level kind (GPT-2, Llama-3, Qwen2,
+// SmolLM, ...) and the SentencePiece kind ("▁" for spaces and byte fallback: Llama 2, TinyLlama,
+// Mistral), encoding to exactly the ids the tokenizers library gives: added tokens cut out first,
+// then normaliser, pre-tokenizer and BPE merges on each remaining stretch, then the
+// post-processor's special tokens.
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "tokenizer/added_vocabulary.h"
 #include "tokenizer/bpe_model.h"
+#include "tokenizer/decoder.h"
 #include "tokenizer/normalizer.h"
 #include "tokenizer/post_processor.h"
 #include "tokenizer/pretokenizer.h"
@@ -24,7 +26,8 @@ class BpeTokenizer final : public Tokenizer {
                                             const SpecialTokensConfig& config);
 
   std::vector<int32_t> encode(std::string_view text, bool add_special) const override;
-  // Raw bytes: a prefix of the ids may end inside a multi-byte character.
+  // Through the file's decoder; a byte-level one gives raw bytes (a prefix of the ids may end
+  // inside a multi-byte character).
   std::string decode(const std::vector<int32_t>& ids, bool skip_special) const override;
 
   int32_t vocab_size() const override { return added_.total_size(); }
@@ -39,6 +42,7 @@ class BpeTokenizer final : public Tokenizer {
 
   Normalizer normalizer_;
   PreTokenizer pre_tokenizer_;
+  Decoder decoder_;
   BpeModel model_;
   AddedVocabulary added_;
   SpecialTokenFrame frame_;  // what encode(add_special = true) puts around the ids

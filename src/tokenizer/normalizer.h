@@ -1,11 +1,15 @@
 #pragma once
-// tokenizer.json's normalizer. Byte-level BPE files use none, or NFC (Qwen2); anything else is
-// refused at load rather than silently ignored.
+// tokenizer.json's normalizer, its steps in order: NFC (Qwen2), and the two that SentencePiece-style
+// files (Llama 2, TinyLlama) use to mark spaces, Prepend ("▁" before non-empty text) and Replace
+// (" " by "▁"); anything else is refused at load rather than silently ignored.
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "tokenizer/json_field.h"
+#include "tokenizer/regex.h"
 
 namespace lethe::tokenizer {
 
@@ -17,9 +21,19 @@ class Normalizer {
   std::string apply(std::string_view text) const;
 
  private:
+  struct Nfc {};
+  struct Prepend {
+    std::string prefix;
+  };
+  struct Replace {
+    Regex pattern;
+    std::string content;
+  };
+  using Step = std::variant<Nfc, Prepend, Replace>;
+
   void add(const JsonField& field);
 
-  bool nfc_ = false;  // NFC is idempotent, so any number of NFC steps is one
+  std::vector<Step> steps_;
 };
 
 }  // namespace lethe::tokenizer

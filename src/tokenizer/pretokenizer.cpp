@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
+#include <type_traits>
 
 #include "tokenizer/byte_level.h"
+#include "tokenizer/pattern_field.h"
 
 namespace lethe::tokenizer {
 namespace {
@@ -35,17 +36,6 @@ std::vector<Span> spans_of(const Regex& pattern, std::string_view text) {
   return spans;
 }
 
-Regex compile_split_pattern(const JsonField& pattern) {
-  pattern.expect_object();
-  try {
-    if (std::optional<JsonField> regex = pattern.find("Regex")) return Regex(regex->as_string());
-    if (std::optional<JsonField> literal = pattern.find("String")) return Regex::literal(literal->as_string());
-  } catch (const std::invalid_argument& e) {
-    pattern.fail(e.what());
-  }
-  pattern.fail("expected {\"Regex\": ...} or {\"String\": ...}");
-}
-
 }  // namespace
 
 PreTokenizer PreTokenizer::from_json(const std::optional<JsonField>& field) {
@@ -66,8 +56,10 @@ void PreTokenizer::add_steps(const JsonField& field) {
     JsonField behavior = field["behavior"];
     std::string name = behavior.as_string();
     if (name != "Isolated" && name != "Contiguous") behavior.fail(fmt::format("unsupported behavior \"{}\"", name));
-    steps_.push_back(Split{compile_split_pattern(field["pattern"]),
+    steps_.push_back(Split{pattern_from_json(field["pattern"]),
                            name == "Isolated" ? Behavior::kIsolated : Behavior::kContiguous});
+  } else if (type == "Metaspace") {
+    steps_.push_back(read_metaspace(field));
   } else if (type == "Digits") {
     // Numeric characters one by one, or runs of them, each as a piece of its own: every Unicode
     // numeric character (\p{N}, Rust's char::is_numeric), as Hugging Face, not only ASCII digits.
@@ -76,6 +68,40 @@ void PreTokenizer::add_steps(const JsonField& field) {
   } else {
     field.fail(fmt::format("unsupported pre_tokenizer type \"{}\"", type));
   }
+}
+
+PreTokenizer::Metaspace PreTokenizer::read_metaspace(const JsonField& field) {
+  Metaspace metaspace{field["replacement"].as_string(), Metaspace::Prepend::kAlways, field.bool_or("split", true)};
+  if (std::optional<JsonField> scheme = field.find("prepend_scheme")) {
+    const std::string name = scheme->as_string();
+    if (name == "first") metaspace.prepend = Metaspace::Prepend::kFirst;
+    else if (name == "never") metaspace.prepend = Metaspace::Prepend::kNever;
+    else if (name != "always") scheme->fail(fmt::format("unknown prepend_scheme \"{}\" (always, first, never)", name));
+  } else if (!field.bool_or("add_prefix_space", true)) {  // the older form of the setting
+    metaspace.prepend = Metaspace::Prepend::kNever;
+  }
+  if (metaspace.replacement.empty()) field["replacement"].fail("is empty");
+  return metaspace;
+}
+
+void PreTokenizer::apply(const Metaspace& metaspace, std::string_view piece, bool at_text_start,
+                         std::vector<std::string>& out) {
+  std::string text = replace_all(Regex::literal(" "), piece, metaspace.replacement);
+  const bool prepend = metaspace.prepend == Metaspace::Prepend::kAlways ||
+                       (metaspace.prepend == Metaspace::Prepend::kFirst && at_text_start);
+  if (prepend && text.rfind(metaspace.replacement, 0) != 0) text = metaspace.replacement + text;
+  if (!metaspace.split) {
+    out.push_back(text);
+    return;
+  }
+  // Hugging Face's MergedWithNext: every replacement starts a new piece.
+  std::size_t begin = 0;
+  for (std::size_t at = text.find(metaspace.replacement, 1); at != std::string::npos;
+       at = text.find(metaspace.replacement, at + metaspace.replacement.size())) {
+    out.push_back(text.substr(begin, at - begin));
+    begin = at;
+  }
+  out.push_back(text.substr(begin));
 }
 
 void PreTokenizer::apply(const Split& split, std::string_view piece, std::vector<std::string>& out) {
@@ -101,12 +127,19 @@ void PreTokenizer::apply(const ByteLevel& byte_level, std::string_view piece, st
     out.push_back(byte_level::encode(std::string_view(text).substr(span.begin, span.end - span.begin)));
 }
 
-std::vector<std::string> PreTokenizer::split(std::string_view text) const {
+std::vector<std::string> PreTokenizer::split(std::string_view text, bool at_text_start) const {
   std::vector<std::string> pieces;
   if (!text.empty()) pieces.emplace_back(text);
   for (const Step& step : steps_) {
     std::vector<std::string> next;
-    for (const std::string& piece : pieces) std::visit([&](const auto& s) { apply(s, piece, next); }, step);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      std::visit([&](const auto& s) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, Metaspace>)
+          apply(s, pieces[i], at_text_start && i == 0, next);  // only the first piece starts the text
+        else
+          apply(s, pieces[i], next);
+      }, step);
+    }
     pieces = std::move(next);
   }
   return pieces;

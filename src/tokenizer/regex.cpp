@@ -79,7 +79,8 @@ Regex Regex::literal(std::string_view text) { return Regex(text, true); }
 
 Regex::Regex(std::string_view pattern, bool literal) {
   std::string source = literal ? std::string(pattern) : with_oniguruma_white_space(pattern);
-  uint32_t options = PCRE2_UTF | PCRE2_UCP | (literal ? PCRE2_LITERAL : 0);
+  // PCRE2_LITERAL refuses PCRE2_UCP (which only matters to \w, \d and the like anyway).
+  uint32_t options = PCRE2_UTF | (literal ? PCRE2_LITERAL : PCRE2_UCP);
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
   auto code = std::make_shared<Code>();

@@ -1,6 +1,7 @@
 #pragma once
-// One interface over the two tokenizer families lethe reads from a Hugging Face model directory:
-// SentencePiece (tokenizer.model) and byte-level BPE (tokenizer.json, the GPT-2 / Llama-3 kind).
+// One interface over the tokenizers lethe reads from a Hugging Face model directory: SentencePiece
+// (tokenizer.model, run by libsentencepiece) and tokenizer.json with a BPE model, of the byte-level
+// kind (GPT-2, Llama 3, Qwen2) or the SentencePiece kind ("▁" and byte fallback: Llama 2, Mistral).
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -32,8 +33,8 @@ class Tokenizer {
   std::optional<int32_t> pad_id;
 };
 
-// Loads the tokenizer of a model directory: tokenizer.model (SentencePiece) if present, else a
-// byte-level BPE tokenizer.json; tokenizer_config.json and special_tokens_map.json refine BOS,
+// Loads the tokenizer of a model directory: tokenizer.model (SentencePiece) if present, else
+// tokenizer.json; tokenizer_config.json and special_tokens_map.json refine BOS,
 // EOS, PAD and add_bos_token. Throws lethe::Error naming the file and the problem.
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& model_dir);
 

@@ -4,6 +4,8 @@
 //
 //   node hf_tokenizer.js NODE_MODULES VARIANT CORPUS TEXTS_JSON OUT_DIR
 //
+// VARIANT may also be a tokenizer.json file, which is used as it is (CORPUS is then not read).
+//
 // OUT_DIR/tokenizer.json: the tokenizer; OUT_DIR/reference.json: per text, the ids without and
 // with special tokens, and decode() of them (keeping, resp. skipping, special tokens).
 'use strict';
@@ -79,8 +81,9 @@ const VARIANTS = {
   },
 };
 
-const shape = VARIANTS[variant];
-if (!shape) throw new Error(`unknown variant ${variant}`);
+const givenFile = variant.endsWith('.json');
+const shape = givenFile ? null : VARIANTS[variant];
+if (!givenFile && !shape) throw new Error(`unknown variant ${variant}`);
 
 function skeleton() {
   return {
@@ -144,7 +147,8 @@ async function main() {
   const texts = JSON.parse(fs.readFileSync(textsPath, 'utf8'));
   fs.mkdirSync(outDir, {recursive: true});
   const tokenizerPath = path.join(outDir, 'tokenizer.json');
-  fs.writeFileSync(tokenizerPath, JSON.stringify(buildTokenizerJson(texts), null, 1));
+  if (givenFile) fs.copyFileSync(variant, tokenizerPath);
+  else fs.writeFileSync(tokenizerPath, JSON.stringify(buildTokenizerJson(texts), null, 1));
 
   const tokenizer = hf.Tokenizer.fromFile(tokenizerPath);
   const results = [];

