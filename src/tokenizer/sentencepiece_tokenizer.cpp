@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "io/file.h"
 #include "util/error.h"
 
@@ -24,6 +27,12 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::load(const std::
   tokenizer->eos_id = present(tokenizer->backend_->eos_id());
   tokenizer->pad_id = present(tokenizer->backend_->pad_id());
   tokenizer->apply_config(config);
+  for (int32_t id = 0; id < tokenizer->vocab_size(); ++id)
+    if (tokenizer->backend_->is_control(id) || tokenizer->backend_->is_unknown(id))
+      if (std::string piece = tokenizer->backend_->id_to_piece(id); !piece.empty())
+        tokenizer->literal_pieces_.emplace_back(piece, id);
+  std::stable_sort(tokenizer->literal_pieces_.begin(), tokenizer->literal_pieces_.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   return tokenizer;
 }
 
@@ -40,14 +49,30 @@ void SentencePieceTokenizer::apply_config(const SpecialTokensConfig& config) {
   add_eos_ = config.add_eos_token.value_or(false);
 }
 
-std::vector<int32_t> SentencePieceTokenizer::encode(std::string_view text, bool add_special) const {
+void SentencePieceTokenizer::encode_stretch(std::string_view text, std::vector<int32_t>& ids) const {
+  if (text.empty()) return;
   std::vector<int> pieces;
   std::string failure = backend_->encode(text, &pieces);
   if (!failure.empty()) throw Error(fmt::format("{}: cannot encode text: {}", path_, failure));
-  std::vector<int32_t> ids;
-  ids.reserve(pieces.size() + 2);
-  if (add_special && add_bos_ && bos_id) ids.push_back(*bos_id);
   ids.insert(ids.end(), pieces.begin(), pieces.end());
+}
+
+std::vector<int32_t> SentencePieceTokenizer::encode(std::string_view text, bool add_special) const {
+  std::vector<int32_t> ids;
+  if (add_special && add_bos_ && bos_id) ids.push_back(*bos_id);
+  for (std::size_t start = 0;;) {
+    // The earliest piece written in the rest of the text; at one position, the longest.
+    std::size_t found = std::string_view::npos, length = 0;
+    int32_t found_id = 0;
+    for (const auto& [piece, id] : literal_pieces_) {
+      std::size_t at = text.find(piece, start);
+      if (at < found) std::tie(found, length, found_id) = std::tuple(at, piece.size(), id);
+    }
+    encode_stretch(text.substr(start, found == std::string_view::npos ? found : found - start), ids);
+    if (found == std::string_view::npos) break;
+    ids.push_back(found_id);
+    start = found + length;
+  }
   if (add_special && add_eos_ && eos_id) ids.push_back(*eos_id);
   return ids;
 }

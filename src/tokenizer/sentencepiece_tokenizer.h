@@ -1,7 +1,9 @@
 #pragma once
 // A SentencePiece tokenizer.model (Llama-2, Mistral, Gemma, ...) run by libsentencepiece itself.
 // encode adds BOS (unless tokenizer_config.json's add_bos_token says no) and EOS (if its
-// add_eos_token says so), as transformers' Llama tokenizer does.
+// add_eos_token says so), as transformers' Llama tokenizer does; the text of a control or unknown
+// piece written in the text ("<s>", "</s>", "<unk>", as chat templates write them) is that piece,
+// and each stretch between them is encoded on its own, as Hugging Face does.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -38,11 +40,13 @@ class SentencePieceTokenizer final : public Tokenizer {
   void apply_config(const SpecialTokensConfig& config);
   void check_id(int32_t id) const;
   bool is_special(int32_t id) const;
+  void encode_stretch(std::string_view text, std::vector<int32_t>& ids) const;
 
   std::unique_ptr<SentencePieceBackend> backend_;
   std::string path_;
   bool add_bos_ = true;
   bool add_eos_ = false;
+  std::vector<std::pair<std::string, int32_t>> literal_pieces_;  // control and unknown pieces, longest first
 };
 
 }  // namespace lethe::tokenizer

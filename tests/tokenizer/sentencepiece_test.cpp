@@ -52,6 +52,27 @@ TEST(SentencePieceTokenizer, ConfigDecidesBosEosAndSpecialTokens) {
   EXPECT_EQ(tokenizer->decode({*tokenizer->bos_id, *tokenizer->eos_id}, true), "");
 }
 
+// As Hugging Face's Llama tokenizer (legacy, the Llama 2 and Mistral default) and its
+// SentencePiece-style tokenizer.json: a special piece written in the text is that piece, and each
+// stretch between them is encoded on its own, with its own "▁" in front.
+TEST(SentencePieceTokenizer, SpecialPiecesWrittenInTheTextAreThosePieces) {
+  auto dir = test::scratch_dir();
+  test::train_sentencepiece(test::write_training_corpus(dir), dir / "model");
+  auto tokenizer = load_tokenizer(dir / "model");
+  const int32_t bos = *tokenizer->bos_id, eos = *tokenizer->eos_id, unk = *tokenizer->token_to_id("<unk>");
+  auto concat = [](std::initializer_list<std::vector<int32_t>> parts) {
+    std::vector<int32_t> out;
+    for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+    return out;
+  };
+  const auto hello = tokenizer->encode("Hello", false), world = tokenizer->encode("world", false);
+  EXPECT_EQ(tokenizer->encode("<s>Hello</s>", false), concat({{bos}, hello, {eos}}));
+  EXPECT_EQ(tokenizer->encode("<s>Hello</s>", true), concat({{bos, bos}, hello, {eos}}));
+  EXPECT_EQ(tokenizer->encode("Hello<unk>world<s>", false), concat({hello, {unk}, world, {bos}}));
+  // A broken one is text.
+  EXPECT_NE(tokenizer->encode("<s Hello", false).front(), bos);
+}
+
 TEST(SentencePieceTokenizer, LoadPrefersTokenizerModelOverTokenizerJson) {
   auto dir = test::scratch_dir();
   test::train_sentencepiece(test::write_training_corpus(dir), dir / "model");
