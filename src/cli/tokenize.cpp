@@ -18,6 +18,7 @@ struct TokenizeOptions {
   std::string file;
   bool ids_only = false;
   bool no_special = false;
+  bool special_as_text = false;
 };
 
 std::string input_text(const TokenizeOptions& o) {
@@ -36,8 +37,11 @@ void register_tokenize(CLI::App& app) {
   cmd->add_option("--text", o->text, "text to tokenize");
   cmd->add_flag("--ids", o->ids_only, "print only the ids, space-separated");
   cmd->add_flag("--no-special", o->no_special, "do not add BOS/EOS");
+  cmd->add_flag("--special-as-text", o->special_as_text,
+                "special tokens written in the text (<s>, <|eot_id|>) are plain text, not those tokens");
   cmd->callback([o] {
     auto tok = tokenizer::load_tokenizer(o->model_dir);
+    tok->special_tokens_as_text = o->special_as_text;
     auto ids = tok->encode(input_text(*o), !o->no_special);
     if (o->ids_only) {
       fmt::print("{}\n", fmt::join(ids, " "));

@@ -157,8 +157,9 @@ GgufExportResult export_gguf(const fs::path& model_dir, const fs::path& out, std
   result.architecture = architecture_of(config, model_dir / "config.json");
   result.type = type.value_or(default_type(store));
   io::GgufWriter gguf;
-  add_hyperparameters(gguf, config, result.architecture, fs::weakly_canonical(model_dir).filename().string(),
-                      result.type);
+  fs::path name = fs::weakly_canonical(model_dir);
+  if (name.filename().empty()) name = name.parent_path();  // "model/" names "model"
+  add_hyperparameters(gguf, config, result.architecture, name.filename().string(), result.type);
   result.warnings = add_gguf_vocabulary(gguf, model_dir, config.vocab_size);
 
   const bool interleave = result.architecture == "llama";

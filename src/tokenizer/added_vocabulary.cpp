@@ -14,10 +14,10 @@ std::vector<const AddedToken*> in_search_order(const std::vector<AddedToken>& to
   return ordered;
 }
 
-AddedTokenMatcher make_matcher(const std::vector<AddedToken>& tokens, bool normalized) {
+AddedTokenMatcher make_matcher(const std::vector<AddedToken>& tokens, bool normalized, bool with_special) {
   std::vector<AddedToken> selected;
   for (const AddedToken* token : in_search_order(tokens))
-    if (token->normalized == normalized) selected.push_back(*token);
+    if (token->normalized == normalized && (with_special || !token->special)) selected.push_back(*token);
   return AddedTokenMatcher(std::move(selected));
 }
 
@@ -47,8 +47,11 @@ AddedVocabulary::AddedVocabulary(const std::optional<JsonField>& added_tokens, c
     index_of_content_.emplace(token.content, tokens_.size());
     tokens_.push_back(std::move(token));
   }
-  raw_matcher_ = make_matcher(tokens_, false);
-  normalized_matcher_ = make_matcher(tokens_, true);
+  for (bool with_special : {true, false}) {
+    Matchers& matchers = with_special ? all_ : not_special_;
+    matchers.raw = make_matcher(tokens_, false, with_special);
+    matchers.normalized = make_matcher(tokens_, true, with_special);
+  }
 }
 
 AddedToken AddedVocabulary::read_token(const JsonField& field) const {
@@ -64,14 +67,16 @@ AddedToken AddedVocabulary::read_token(const JsonField& field) const {
   return token;
 }
 
-std::vector<Segment> AddedVocabulary::split(std::string_view text, const Normalizer& normalizer) const {
+std::vector<Segment> AddedVocabulary::split(std::string_view text, const Normalizer& normalizer,
+                                            bool special_as_text) const {
+  const Matchers& matchers = special_as_text ? not_special_ : all_;
   std::vector<Segment> segments;
-  for (Segment& raw : raw_matcher_.split(text)) {
+  for (Segment& raw : matchers.raw.split(text)) {
     if (raw.token_id) {
       segments.push_back(std::move(raw));
       continue;
     }
-    for (Segment& segment : normalized_matcher_.split(normalizer.apply(raw.text))) segments.push_back(std::move(segment));
+    for (Segment& segment : matchers.normalized.split(normalizer.apply(raw.text))) segments.push_back(std::move(segment));
   }
   return segments;
 }

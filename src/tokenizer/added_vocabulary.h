@@ -20,8 +20,9 @@ class AddedVocabulary {
  public:
   AddedVocabulary(const std::optional<JsonField>& added_tokens, const BpeModel& model, const Normalizer& normalizer);
 
-  // Cuts the added tokens out of text; text segments come back normalised.
-  std::vector<Segment> split(std::string_view text, const Normalizer& normalizer) const;
+  // Cuts the added tokens out of text; text segments come back normalised. special_as_text: the
+  // special ones stay text (Hugging Face's split_special_tokens).
+  std::vector<Segment> split(std::string_view text, const Normalizer& normalizer, bool special_as_text) const;
 
   const AddedToken* find(int32_t id) const;
   std::optional<int32_t> find(const std::string& content) const;
@@ -35,8 +36,12 @@ class AddedVocabulary {
   std::unordered_map<int32_t, std::size_t> index_of_id_;
   std::unordered_map<std::string, std::size_t> index_of_content_;
   int32_t total_size_;
-  AddedTokenMatcher raw_matcher_;         // tokens with normalized: false, matched in raw text
-  AddedTokenMatcher normalized_matcher_;  // tokens with normalized: true, matched after normalisation
+  struct Matchers {
+    AddedTokenMatcher raw;         // tokens with normalized: false, matched in raw text
+    AddedTokenMatcher normalized;  // tokens with normalized: true, matched after normalisation
+  };
+  Matchers all_;
+  Matchers not_special_;
 };
 
 }  // namespace lethe::tokenizer

@@ -65,7 +65,7 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool add_specia
   std::vector<int32_t> ids;
   if (add_special) ids = frame_.before;
   bool at_text_start = true;
-  for (const Segment& segment : added_.split(text, normalizer_)) {
+  for (const Segment& segment : added_.split(text, normalizer_, special_tokens_as_text)) {
     if (segment.token_id) {
       ids.push_back(*segment.token_id);
     } else {

@@ -65,7 +65,7 @@ std::vector<int32_t> SentencePieceTokenizer::encode(std::string_view text, bool 
     std::size_t found = std::string_view::npos, length = 0;
     int32_t found_id = 0;
     for (const auto& [piece, id] : literal_pieces_) {
-      std::size_t at = text.find(piece, start);
+      std::size_t at = special_tokens_as_text ? std::string_view::npos : text.find(piece, start);
       if (at < found) std::tie(found, length, found_id) = std::tuple(at, piece.size(), id);
     }
     encode_stretch(text.substr(start, found == std::string_view::npos ? found : found - start), ids);

@@ -31,6 +31,9 @@ class Tokenizer {
   std::optional<int32_t> bos_id;
   std::optional<int32_t> eos_id;
   std::optional<int32_t> pad_id;
+  // Special tokens written in the text ("<s>", "<|eot_id|>") are those tokens, as in Hugging Face
+  // (chat templates write them); true keeps them as plain text (its split_special_tokens).
+  bool special_tokens_as_text = false;
 };
 
 // Loads the tokenizer of a model directory: tokenizer.model (SentencePiece) if present, else

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "io/file.h"
+#include "io/gguf.h"
 #include "io/safetensors.h"
 #include "cli/model_fixtures.h"
 #include "test_util.h"
@@ -44,6 +45,12 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   auto ids = lethe("tokenize " + dir.string() + " --ids --text 'the old wizard'");
   EXPECT_EQ(ids.exit_code, 0) << ids.all();
   EXPECT_TRUE(std::regex_search(ids.output, std::regex("^1( [0-9]+)+\n"))) << ids.all();  // BOS first
+
+  // "<s>" written in the text is BOS, unless --special-as-text.
+  EXPECT_EQ(lethe("tokenize " + dir.string() + " --ids --no-special --text '<s>'").output, "1\n");
+  auto as_text = lethe("tokenize " + dir.string() + " --ids --no-special --special-as-text --text '<s>'");
+  EXPECT_EQ(as_text.exit_code, 0) << as_text.all();
+  EXPECT_NE(as_text.output, "1\n");
 
   auto greedy = lethe("generate " + dir.string() + " --prompt 'the river' -n 8 --ignore-eos");
   EXPECT_EQ(greedy.exit_code, 0) << greedy.all();
@@ -154,8 +161,9 @@ std::vector<BrokenModel> broken_models() {
 TEST(Cli, ExportWritesGgufAndSaysWhereLlamaCppWillDiffer) {
   auto dir = make_tiny_model(test::scratch_dir() / "model");
   auto gguf = dir.parent_path() / "tiny.gguf";
-  auto result = lethe("export " + dir.string() + " --gguf " + gguf.string() + " --type q8_0");
+  auto result = lethe("export " + dir.string() + "/ --gguf " + gguf.string() + " --type q8_0");
   EXPECT_EQ(result.exit_code, 0) << result.all();
+  EXPECT_EQ(io::read_gguf(gguf).find("general.name")->value, "model");
   EXPECT_NE(result.output.find("GGUF v3, architecture llama, 20 tensors (q8_0 matrices)"), std::string::npos)
       << result.all();
   EXPECT_NE(result.diagnostics.find("warning: this SentencePiece model changes text before splitting it"),

@@ -2,6 +2,8 @@
 // order, ignore_merges, unknown characters, the tokenizer_config.json rules, thread safety.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <thread>
 
 #include "test_util.h"
@@ -37,6 +39,17 @@ TEST(BpeTokenizer, MergesLowestRankFirstWhereverItIs) {
   EXPECT_EQ(tokenizer->id_to_token(7), "\u0120a");
   EXPECT_EQ(tokenizer->token_to_id("<eos>"), 9);
   EXPECT_EQ(tokenizer->token_to_id("zzz"), std::nullopt);
+}
+
+// Special added tokens written in the text are those tokens unless asked otherwise (Hugging Face's
+// split_special_tokens); as text, "<bos>" is its letters (of which the vocabulary has only "b").
+TEST(BpeTokenizer, SpecialTokensInTheTextCanStayText) {
+  auto tokenizer = load_json(test::small_bpe_json());
+  EXPECT_EQ(tokenizer->encode("a<bos>c", false), (std::vector<int32_t>{0, 8, 2}));
+  tokenizer->special_tokens_as_text = true;
+  const auto as_text = tokenizer->encode("a<bos>c", false);
+  EXPECT_EQ(std::count(as_text.begin(), as_text.end(), 8), 0);
+  EXPECT_NE(std::find(as_text.begin(), as_text.end(), 1), as_text.end());  // the "b" of "bos"
 }
 
 // As Hugging Face's decode without a decoder: the tokens' texts joined by spaces.

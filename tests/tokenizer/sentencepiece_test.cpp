@@ -2,6 +2,8 @@
 // with byte fallback trained by the test, and the tokenizer_config.json settings that change it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_util.h"
 #include "tokenizer/reference_runners.h"
 #include "tokenizer/tokenizer.h"
@@ -69,8 +71,12 @@ TEST(SentencePieceTokenizer, SpecialPiecesWrittenInTheTextAreThosePieces) {
   EXPECT_EQ(tokenizer->encode("<s>Hello</s>", false), concat({{bos}, hello, {eos}}));
   EXPECT_EQ(tokenizer->encode("<s>Hello</s>", true), concat({{bos, bos}, hello, {eos}}));
   EXPECT_EQ(tokenizer->encode("Hello<unk>world<s>", false), concat({hello, {unk}, world, {bos}}));
-  // A broken one is text.
+  // A broken one is text; and every one, when asked.
   EXPECT_NE(tokenizer->encode("<s Hello", false).front(), bos);
+  tokenizer->special_tokens_as_text = true;
+  const auto as_text = tokenizer->encode("<s>Hello</s>", false);
+  EXPECT_EQ(std::count(as_text.begin(), as_text.end(), bos) + std::count(as_text.begin(), as_text.end(), eos), 0);
+  EXPECT_EQ(tokenizer->decode(as_text, false), "<s>Hello</s>");
 }
 
 TEST(SentencePieceTokenizer, LoadPrefersTokenizerModelOverTokenizerJson) {
