@@ -13,13 +13,10 @@ namespace {
 
 // The byte of a "<0xXX>" token.
 std::optional<unsigned char> byte_token(const std::string& token) {
-  if (token.size() != 6 || token.compare(0, 3, "<0x") != 0 || token[5] != '>') return std::nullopt;
-  unsigned value = 0;
-  for (char c : token.substr(3, 2)) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    value = value * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10);
-  }
-  return static_cast<unsigned char>(value);
+  const auto hex = [&](std::size_t i) { return std::isxdigit(static_cast<unsigned char>(token[i])) != 0; };
+  if (token.size() != 6 || token.compare(0, 3, "<0x") != 0 || token[5] != '>' || !hex(3) || !hex(4))
+    return std::nullopt;
+  return static_cast<unsigned char>(std::stoul(token.substr(3, 2), nullptr, 16));
 }
 
 // The token's characters (UTF-8 sequences).
