@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <tuple>
 
 #include "io/file.h"
 #include "util/error.h"
@@ -60,18 +59,24 @@ void SentencePieceTokenizer::encode_stretch(std::string_view text, std::vector<i
 std::vector<int32_t> SentencePieceTokenizer::encode(std::string_view text, bool add_special) const {
   std::vector<int32_t> ids;
   if (add_special && add_bos_ && bos_id) ids.push_back(*bos_id);
+  // Where each piece next occurs at or after `start`, searched again only once passed, so that a
+  // text with many special pieces is scanned about once per piece, not once per match.
+  std::vector<std::size_t> next(literal_pieces_.size(), std::string_view::npos);
+  if (!special_tokens_as_text)
+    for (std::size_t i = 0; i < next.size(); ++i) next[i] = text.find(literal_pieces_[i].first);
   for (std::size_t start = 0;;) {
-    // The earliest piece written in the rest of the text; at one position, the longest.
-    std::size_t found = std::string_view::npos, length = 0;
-    int32_t found_id = 0;
-    for (const auto& [piece, id] : literal_pieces_) {
-      std::size_t at = special_tokens_as_text ? std::string_view::npos : text.find(piece, start);
-      if (at < found) std::tie(found, length, found_id) = std::tuple(at, piece.size(), id);
+    std::size_t earliest = next.size();  // at one position the longest piece, which comes first
+    for (std::size_t i = 0; i < next.size(); ++i) {
+      if (next[i] != std::string_view::npos && next[i] < start) next[i] = text.find(literal_pieces_[i].first, start);
+      if (next[i] != std::string_view::npos && (earliest == next.size() || next[i] < next[earliest])) earliest = i;
     }
-    encode_stretch(text.substr(start, found == std::string_view::npos ? found : found - start), ids);
-    if (found == std::string_view::npos) break;
-    ids.push_back(found_id);
-    start = found + length;
+    if (earliest == next.size()) {
+      encode_stretch(text.substr(start), ids);
+      break;
+    }
+    encode_stretch(text.substr(start, next[earliest] - start), ids);
+    ids.push_back(literal_pieces_[earliest].second);
+    start = next[earliest] + literal_pieces_[earliest].first.size();
   }
   if (add_special && add_eos_ && eos_id) ids.push_back(*eos_id);
   return ids;
