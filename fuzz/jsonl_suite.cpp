@@ -1,4 +1,6 @@
-// A suite file (JSONL): read as every kind of suite lethe knows.
+// A suite file (JSONL): read as every kind of suite lethe knows, and imported as the documents of
+// every lm-evaluation-harness task.
+#include "eval/harness_tasks.h"
 #include "eval/suite.h"
 #include "fuzz_input.h"
 #include "util/error.h"
@@ -19,5 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   read_as(eval::read_probability_prompts, path);
   read_as(eval::read_passages, path);
   read_as(eval::read_multiple_choice, path);
+  for (const auto& task : eval::harness_task_names())
+    read_as([&](const std::filesystem::path& p) { eval::import_harness_task(task, p); }, path);
   return 0;
 }

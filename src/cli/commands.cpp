@@ -16,6 +16,7 @@ void register_commands(CLI::App& app) {
   register_eval(app);
   register_tokenizer(app);
   register_export(app);
+  register_suite(app);
 }
 
 }  // namespace lethe::cli

@@ -20,5 +20,6 @@ void register_labels(CLI::App& app);
 void register_unlearn(CLI::App& app);
 void register_tokenizer(CLI::App& app);
 void register_export(CLI::App& app);
+void register_suite(CLI::App& app);
 
 }  // namespace lethe::cli

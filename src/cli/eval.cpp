@@ -66,6 +66,7 @@ std::vector<fs::path> suite_files(const fs::path& dir) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir))
     if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  for (const auto& task : eval::harness_tasks(dir)) files.push_back(dir / "harness" / (task + ".jsonl"));
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -125,7 +126,7 @@ void run_eval(EvalOptions o) {
       {"config", {{"limit", o.evaluation.limit}, {"oracle", o.oracle}, {"batch_size", o.evaluation.metrics.batch_size},
                   {"relearn_steps", o.evaluation.relearning.steps}, {"relearn_passages", o.evaluation.relearn_passages},
                   {"relearn_lr", o.evaluation.relearning.lr}, {"relearn_sweep", o.evaluation.relearning_sweep},
-                  {"relearn_benign", o.evaluation.benign_text},
+                  {"relearn_benign", o.evaluation.benign_text}, {"harness_bos", o.evaluation.harness_bos},
                   {"completion_tokens", o.evaluation.metrics.completion_tokens},
                   {"verbatim_prefix", o.evaluation.metrics.verbatim_prefix},
                   {"verbatim_length", o.evaluation.metrics.verbatim_length},
@@ -177,6 +178,9 @@ void register_eval(CLI::App& app) {
                 "passages, forget QA after 10, 25, 50, 100 steps (a few minutes per model on 2 cores)");
   cmd->add_option("--relearn-benign", e.benign_text,
                   "with --relearn-sweep: general text for the benign attack (the same fine-tunes on it)");
+  cmd->add_flag("--harness-bos", e.harness_bos,
+                "score the lm-evaluation-harness tasks (harness/*.jsonl) with BOS, as the harness's "
+                "add_bos_token=True does; its default, and lethe's, is without");
   cmd->add_option("--min-k", e.metrics.min_k_fraction, "fraction of tokens for Min-K% and Min-K%++")
       ->check(follows(util::fraction()))->capture_default_str();
   add_runtime_options(cmd, o->runtime);

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -77,6 +78,10 @@ json familiarity_section(const CompletionFamiliarity& f, const std::vector<Compl
           {"completions", completions}};
 }
 
+json multiple_choice_section(const MultipleChoiceAccuracy& accuracy) {
+  return {{"acc", accuracy.acc}, {"acc_norm", accuracy.acc_norm}, {"acc_bytes", accuracy.acc_bytes}};
+}
+
 json membership_section(const MembershipScores& forget, const MembershipScores& holdout) {
   json auc, scores;
   auto add = [&](const char* name, const std::vector<double>& positives, const std::vector<double>& negatives) {
@@ -91,6 +96,15 @@ json membership_section(const MembershipScores& forget, const MembershipScores& 
 }
 
 }  // namespace
+
+std::vector<std::string> harness_tasks(const fs::path& suite_dir) {
+  std::vector<std::string> tasks;
+  if (!fs::is_directory(suite_dir / "harness")) return tasks;
+  for (const auto& entry : fs::directory_iterator(suite_dir / "harness"))
+    if (entry.is_regular_file() && entry.path().extension() == ".jsonl") tasks.push_back(entry.path().stem().string());
+  std::sort(tasks.begin(), tasks.end());
+  return tasks;
+}
 
 json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, const EvaluationOptions& o,
                     const std::string& name, const ProgressFactory& progress) {
@@ -110,9 +124,21 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
       return out;
     });
     section.run(set + "_mc", {set + "_mc.jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
-      auto result = multiple_choice(model, tok, limited(read_multiple_choice(paths[0]), o.limit), m, p);
-      return json{{"acc", result.acc}, {"acc_norm", result.acc_norm}};
+      return multiple_choice_section(multiple_choice(model, tok, limited(read_multiple_choice(paths[0]), o.limit),
+                                                     /*add_bos=*/true, m, p));
     });
+  }
+  std::vector<std::string> tasks = harness_tasks(o.suite_dir);
+  if (!tasks.empty()) {
+    SectionRunner harness(r["harness"], o, name, progress);
+    for (const auto& task : tasks) {
+      harness.run(task, {"harness/" + task + ".jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
+        auto items = limited(read_multiple_choice(paths[0]), o.limit);
+        json out = multiple_choice_section(multiple_choice(model, tok, items, o.harness_bos, m, p));
+        out["items"] = items.size();
+        return out;
+      });
+    }
   }
   section.run("forget_qa_rephrased", {"forget_qa.jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
     return qa_section(model, tok, limited(read_qa_suite(paths[0]), o.limit), o, true, p);
@@ -256,6 +282,11 @@ std::string markdown_table(const json& results, const std::vector<std::string>& 
   row("forget QA, benign fine-tune", "/relearning_sweep/benign/worst/exact_match"_json_pointer, "{:.3f}");
   row("retain QA exact match", "/retain_qa/exact_match"_json_pointer, "{:.3f}");
   row("retain MC acc", "/retain_mc/acc"_json_pointer, "{:.3f}");
+  const json tasks = results[names.front()].value("harness", json::object());
+  for (const auto& task : tasks.items()) {
+    for (const char* figure : {"acc", "acc_norm"})
+      row(task.key() + " " + figure, "/harness"_json_pointer / task.key() / figure, "{:.3f}");
+  }
   row("fluency distinct-2", "/completion_familiarity/distinct_2"_json_pointer, "{:.3f}");
   row("fluency: perplexity under base", "/completion_familiarity/perplexity_under_judge"_json_pointer, "{:.1f}");
   if (results[names.front()].contains("perplexity"))

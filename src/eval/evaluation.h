@@ -35,7 +35,13 @@ struct EvaluationOptions {
   bool relearning_sweep = false;
   RelearningSweepOptions sweep;
   std::filesystem::path benign_text;
+  // The harness's tasks (harness/*.jsonl) scored with BOS: its add_bos_token=True.
+  bool harness_bos = false;
 };
+
+// The lm-evaluation-harness tasks of a suite folder, harness/NAME.jsonl (written by `lethe suite
+// import`): their names, sorted.
+std::vector<std::string> harness_tasks(const std::filesystem::path& suite_dir);
 
 // Makes the progress callback of one metric of one model: label ("base forget_qa") -> callback.
 using ProgressFactory = std::function<ProgressCallback(const std::string& label)>;

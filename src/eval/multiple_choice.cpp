@@ -14,10 +14,13 @@ void check_item(const ChoiceScores& item, std::size_t index) {
     throw Error(fmt::format("multiple choice item {}: {}", index, what));
   };
   if (item.log_likelihoods.empty()) fail("no choices");
-  if (item.lengths.size() != item.log_likelihoods.size())
-    fail(fmt::format("{} log-likelihoods but {} lengths", item.log_likelihoods.size(), item.lengths.size()));
-  if (std::any_of(item.lengths.begin(), item.lengths.end(), [](double l) { return !(l > 0.0); }))
-    fail("a choice length is not > 0");
+  auto positive = [](const std::vector<double>& lengths) {
+    return std::all_of(lengths.begin(), lengths.end(), [](double l) { return l > 0.0; });
+  };
+  if (item.lengths.size() != item.log_likelihoods.size() || item.byte_lengths.size() != item.log_likelihoods.size())
+    fail(fmt::format("{} log-likelihoods but {} lengths and {} byte lengths", item.log_likelihoods.size(),
+                     item.lengths.size(), item.byte_lengths.size()));
+  if (!positive(item.lengths) || !positive(item.byte_lengths)) fail("a choice length is not > 0");
   if (item.gold >= item.log_likelihoods.size())
     fail(fmt::format("gold index {} out of range for {} choices", item.gold, item.log_likelihoods.size()));
 }
@@ -44,23 +47,26 @@ std::size_t predicted_choice_normalised(const std::vector<double>& log_likelihoo
 
 ChoiceScores choice_scores(const std::vector<std::string>& choices, std::vector<double> log_likelihoods,
                            std::size_t gold) {
-  ChoiceScores scores{std::move(log_likelihoods), {}, gold};
-  for (const auto& choice : choices) scores.lengths.push_back(static_cast<double>(choice_length(choice)));
+  ChoiceScores scores{std::move(log_likelihoods), {}, {}, gold};
+  for (const auto& choice : choices) {
+    scores.lengths.push_back(static_cast<double>(choice_length(choice)));
+    scores.byte_lengths.push_back(static_cast<double>(choice.size()));
+  }
   return scores;
 }
 
 MultipleChoiceAccuracy multiple_choice_accuracy(const std::vector<ChoiceScores>& items) {
   if (items.empty()) throw Error("multiple choice accuracy: no items");
-  double correct = 0;
-  double correct_normalised = 0;
+  MultipleChoiceAccuracy correct;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const ChoiceScores& item = items[i];
     check_item(item, i);
-    correct += predicted_choice(item.log_likelihoods) == item.gold ? 1 : 0;
-    correct_normalised += predicted_choice_normalised(item.log_likelihoods, item.lengths) == item.gold ? 1 : 0;
+    correct.acc += predicted_choice(item.log_likelihoods) == item.gold ? 1 : 0;
+    correct.acc_norm += predicted_choice_normalised(item.log_likelihoods, item.lengths) == item.gold ? 1 : 0;
+    correct.acc_bytes += predicted_choice_normalised(item.log_likelihoods, item.byte_lengths) == item.gold ? 1 : 0;
   }
   auto n = static_cast<double>(items.size());
-  return {correct / n, correct_normalised / n};
+  return {correct.acc / n, correct.acc_norm / n, correct.acc_bytes / n};
 }
 
 }  // namespace lethe::eval

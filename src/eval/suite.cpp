@@ -74,7 +74,7 @@ Passage parse_passage(const JsonlRecord& record) {
 MultipleChoiceItem parse_multiple_choice_item(const JsonlRecord& record) {
   MultipleChoiceItem item;
   item.id = record.required_string("id");
-  item.context = record.possibly_empty_string("context");
+  if (record.has("context")) item.context = record.possibly_empty_string("context");
   item.choices = record.string_list("choices");
   if (item.choices.size() < 2)
     record.fail(fmt::format("field \"choices\" has {} choice(s); at least 2 are needed", item.choices.size()));
@@ -83,6 +83,10 @@ MultipleChoiceItem parse_multiple_choice_item(const JsonlRecord& record) {
     record.fail(fmt::format("gold index {} is out of range for {} choices (0 to {})", gold, item.choices.size(),
                             item.choices.size() - 1));
   item.gold = static_cast<std::size_t>(gold);
+  item.continuation = record.optional_string("continuation");
+  if (!item.continuation.empty() && !item.context.empty())
+    record.fail("an item has either a \"context\" its choices continue or a \"continuation\" that continues each choice, not both");
+  if (record.has("target_delimiter")) item.target_delimiter = record.possibly_empty_string("target_delimiter");
   return item;
 }
 

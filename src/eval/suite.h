@@ -6,6 +6,7 @@
 // schema are ignored.
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,11 +45,17 @@ struct Passage {
   std::string text;
 };
 
+// Each choice continues the context; or, with a `continuation` (lm-evaluation-harness's multiple
+// inputs, as in WinoGrande), each choice is a context and the one continuation is scored after it.
 struct MultipleChoiceItem {
   std::string id;
-  std::string context;  // may be empty
+  std::string context;  // may be empty; empty when there is a continuation
   std::vector<std::string> choices;
   std::size_t gold = 0;  // index into choices
+  std::string continuation;  // optional
+  // What goes between a context and what continues it; absent: one space, unless the context is
+  // empty or the continuation starts with whitespace.
+  std::optional<std::string> target_delimiter;
 };
 
 std::vector<QaItem> read_qa_suite(const std::filesystem::path& path);

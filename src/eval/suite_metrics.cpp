@@ -23,10 +23,12 @@ std::vector<int32_t> with_bos(const tokenizer::Tokenizer& tok, std::vector<int32
 
 // A target, answer or choice continues its prompt after one space, unless it starts with whitespace
 // itself (lm-evaluation-harness's target delimiter) or there is no prompt.
-std::string continued(const std::string& prompt, const std::string& text) {
+std::string delimiter(const std::string& prompt, const std::string& text) {
   bool spaced = !text.empty() && (text[0] == ' ' || text[0] == '\n');
-  return prompt.empty() || spaced ? text : " " + text;
+  return prompt.empty() || spaced ? "" : " ";
 }
+
+std::string continued(const std::string& prompt, const std::string& text) { return delimiter(prompt, text) + text; }
 
 std::function<void(int64_t)> counting(const ProgressCallback& on_progress, size_t total) {
   return [on_progress, total](int64_t n) {
@@ -151,12 +153,20 @@ AnswerLikelihoods answer_likelihoods(model::CausalLM& model, const tokenizer::To
   return out;
 }
 
-MultipleChoiceResult multiple_choice(model::CausalLM& model, const tokenizer::Tokenizer& tok,
-                                     const std::vector<MultipleChoiceItem>& items, const MetricOptions& options,
-                                     const ProgressCallback& on_progress) {
+MultipleChoiceAccuracy multiple_choice(model::CausalLM& model, const tokenizer::Tokenizer& tok,
+                                       const std::vector<MultipleChoiceItem>& items, bool add_bos,
+                                       const MetricOptions& options, const ProgressCallback& on_progress) {
+  const int64_t max_length = model->config().max_position_embeddings;
   std::vector<ScoreRequest> requests;
-  for (const auto& item : items)
-    for (const auto& choice : item.choices) requests.push_back(continuation_request(tok, item.context, continued(item.context, choice)));
+  for (const auto& item : items) {
+    for (const auto& choice : item.choices) {
+      bool multiple_inputs = !item.continuation.empty();
+      const std::string& context = multiple_inputs ? choice : item.context;
+      const std::string& next = multiple_inputs ? item.continuation : choice;
+      std::string between = item.target_delimiter.value_or(delimiter(context, next));
+      requests.push_back(harness_request(tok, context, between + next, add_bos, max_length));
+    }
+  }
   auto scores = score(model, requests, options, false, on_progress);
   std::vector<ChoiceScores> graded;
   size_t r = 0;
@@ -169,8 +179,7 @@ MultipleChoiceResult multiple_choice(model::CausalLM& model, const tokenizer::To
     }
     graded.push_back(choice_scores(item.choices, std::move(log_likelihoods), item.gold));
   }
-  auto accuracy = multiple_choice_accuracy(graded);
-  return {accuracy.acc, accuracy.acc_norm};
+  return multiple_choice_accuracy(graded);
 }
 
 }  // namespace lethe::eval

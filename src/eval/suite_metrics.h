@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "eval/familiarity.h"
+#include "eval/multiple_choice.h"
 #include "eval/suite.h"
 #include "model/llama.h"
 #include "tokenizer/tokenizer.h"
@@ -68,11 +69,11 @@ AnswerLikelihoods answer_likelihoods(model::CausalLM& model, const tokenizer::To
                                      const std::vector<QaItem>& items, const MetricOptions& options,
                                      const ProgressCallback& on_progress = {});
 
-struct MultipleChoiceResult {
-  double acc = 0.0, acc_norm = 0.0;
-};
-MultipleChoiceResult multiple_choice(model::CausalLM& model, const tokenizer::Tokenizer& tokenizer,
-                                     const std::vector<MultipleChoiceItem>& items, const MetricOptions& options,
-                                     const ProgressCallback& on_progress = {});
+// acc, acc_norm and acc_bytes (multiple_choice.h), each choice scored as lm-evaluation-harness
+// scores it (harness_request in token_scores.h): add_bos = true for lethe's own suites, false for
+// the harness's tasks unless the harness would be told add_bos_token=True.
+MultipleChoiceAccuracy multiple_choice(model::CausalLM& model, const tokenizer::Tokenizer& tokenizer,
+                                       const std::vector<MultipleChoiceItem>& items, bool add_bos,
+                                       const MetricOptions& options, const ProgressCallback& on_progress = {});
 
 }  // namespace lethe::eval

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "eval/python_text.h"
 #include "util/error.h"
 
 namespace lethe::eval {
@@ -88,6 +89,29 @@ ScoreRequest continuation_request(const tokenizer::Tokenizer& tok, const std::st
   while (common < head.size() && common < whole.size() && head[common] == whole[common]) ++common;
   common = std::max<size_t>(common, 1);  // the context keeps at least one token
   return {{whole.begin(), whole.begin() + common}, {whole.begin() + common, whole.end()}};
+}
+
+ScoreRequest harness_request(const tokenizer::Tokenizer& tok, std::string context, std::string continuation,
+                             bool add_bos, int64_t max_length) {
+  const std::size_t kept = python::rstrip(context).size();
+  continuation.insert(0, context, kept);
+  context.resize(kept);
+  ScoreRequest request;
+  if (!context.empty()) {
+    auto whole = tok.encode(context + continuation, add_bos);
+    request.context = tok.encode(context, add_bos);
+    if (request.context.size() <= whole.size())
+      request.continuation.assign(whole.begin() + static_cast<std::ptrdiff_t>(request.context.size()), whole.end());
+  }
+  if (request.context.empty()) {
+    auto prefix = tok.bos_id ? tok.bos_id : tok.eos_id;
+    if (!prefix) throw Error("an empty context needs a BOS or EOS token to start from, and the tokenizer has neither");
+    request = {{*prefix}, tok.encode(continuation, add_bos)};
+  }
+  const auto total = static_cast<int64_t>(request.context.size() + request.continuation.size());
+  const auto excess = std::min<int64_t>(total - (max_length + 1), static_cast<int64_t>(request.context.size()) - 1);
+  if (excess > 0) request.context.erase(request.context.begin(), request.context.begin() + excess);
+  return request;
 }
 
 std::vector<TokenScores> score_continuations(model::CausalLM& model, const std::vector<ScoreRequest>& requests,

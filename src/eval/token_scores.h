@@ -21,6 +21,15 @@ struct ScoreRequest {
 ScoreRequest continuation_request(const tokenizer::Tokenizer& tokenizer, const std::string& prefix,
                                   const std::string& continuation);
 
+// The request lm-evaluation-harness makes for `continuation` after `context` (its _encode_pair):
+// whitespace that ends the context moves to the start of the continuation; the context is encoded
+// on its own and the continuation is the whole text's encoding after as many tokens. BOS only with
+// add_bos (the harness's add_bos_token, off by default). An empty context is the prefix token alone
+// (BOS, else EOS) before the continuation encoded on its own. Over max_length + 1 tokens, the
+// oldest context tokens are dropped, as the harness cuts its input from the left.
+ScoreRequest harness_request(const tokenizer::Tokenizer& tokenizer, std::string context, std::string continuation,
+                             bool add_bos, int64_t max_length);
+
 struct TokenScores {
   std::vector<double> log_probs;  // log p(continuation[t] | context, continuation[<t]), nats
   // Only with distribution statistics: the mean and standard deviation of log p(v) over the

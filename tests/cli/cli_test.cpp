@@ -28,7 +28,7 @@ TEST(Cli, HelpListsEveryCommand) {
   auto result = lethe("--help");
   EXPECT_EQ(result.exit_code, 0);
   for (const char* command : {"info", "tokenize", "generate", "perplexity", "pretrain", "eval", "world", "tokenizer",
-                              "reinforce", "anchors", "labels", "unlearn", "export"}) {
+                              "reinforce", "anchors", "labels", "unlearn", "export", "suite"}) {
     EXPECT_NE(result.output.find(command), std::string::npos) << command;
     auto sub = lethe(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;
@@ -92,6 +92,41 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   // A --context below the default --stride: the default stride is cut to the context, not refused.
   auto short_context = lethe("perplexity " + dir.string() + " " + (dir / "corpus.txt").string() + " --context 16");
   EXPECT_EQ(short_context.exit_code, 0) << short_context.all();
+}
+
+// A harness task imported into a suite is scored by lethe eval as a section of its own, and the
+// import refuses an unknown task and a bad document with the file and line.
+TEST(Cli, SuiteImportThenEvalScoresTheHarnessTask) {
+  auto dir = test::scratch_dir();
+  auto model = make_tiny_model(dir / "model");
+  io::write_file_atomic(dir / "piqa.jsonl",
+                        R"({"goal": "the old wizard", "sol1": "went to the river", "sol2": "stone and", "label": 0})"
+                        "\n"
+                        R"({"goal": "the river", "sol1": "stone", "sol2": "the old wizard went home", "label": 1})"
+                        "\n");
+  auto imported = lethe("suite import piqa " + (dir / "piqa.jsonl").string() + " --suite " + (dir / "suite").string());
+  EXPECT_EQ(imported.exit_code, 0) << imported.all();
+  EXPECT_NE(imported.output.find("2 piqa items written to"), std::string::npos) << imported.all();
+  ASSERT_TRUE(fs::exists(dir / "suite" / "harness" / "piqa.jsonl"));
+
+  auto report = dir / "report.json";
+  auto eval = lethe("eval --models tiny=" + model.string() + " --suite " + (dir / "suite").string() + " --out " +
+                    report.string());
+  ASSERT_EQ(eval.exit_code, 0) << eval.all();
+  EXPECT_NE(eval.output.find("| piqa acc_norm |"), std::string::npos) << eval.all();
+  auto piqa = nlohmann::json::parse(io::read_file(report))["results"]["tiny"]["harness"]["piqa"];
+  EXPECT_EQ(piqa["items"], 2);
+  for (const char* figure : {"acc", "acc_norm", "acc_bytes"}) {
+    double value = piqa[figure].get<double>();
+    EXPECT_TRUE(value == 0.0 || value == 0.5 || value == 1.0) << figure << " " << value;
+  }
+
+  auto unknown = lethe("suite import mmlu " + (dir / "piqa.jsonl").string() + " --suite " + (dir / "suite").string());
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.all();
+  io::write_file_atomic(dir / "bad.jsonl", R"({"goal": "g", "sol1": "a", "sol2": "b"})");
+  auto bad = lethe("suite import piqa " + (dir / "bad.jsonl").string() + " --suite " + (dir / "suite").string());
+  EXPECT_EQ(bad.exit_code, 1) << bad.all();
+  EXPECT_NE(bad.diagnostics.find("bad.jsonl:1: missing field \"label\""), std::string::npos) << bad.all();
 }
 
 // Every broken model directory gives exit code 1 and a message naming what is wrong.

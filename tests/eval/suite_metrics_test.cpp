@@ -10,6 +10,7 @@
 
 #include "eval/evaluation.h"
 #include "eval/suite_metrics.h"
+#include "eval/token_scores.h"
 #include "model/config.h"
 #include "test_util.h"
 #include "tokenizer/sentencepiece_training.h"
@@ -118,11 +119,77 @@ TEST_F(SuiteMetrics, AnswerLikelihoodsAndTruthRatioFollowTheHandComputedProbabil
 
 TEST_F(SuiteMetrics, MultipleChoicePicksTheMostLikelyChoice) {
   auto m = parrot(5);
-  std::vector<MultipleChoiceItem> items = {{"right", "Question: Who?\nAnswer:", {"Zorbix", "the dog"}, 0},
-                                           {"wrong", "Question: Who?\nAnswer:", {"the dog", "Zorbix"}, 0}};
-  auto r = multiple_choice(m, *tok_, items, {});
+  std::vector<MultipleChoiceItem> items(2);
+  items[0] = {"right", "Question: Who?\nAnswer:", {"Zorbix", "the dog"}, 0, "", std::nullopt};
+  items[1] = {"wrong", "Question: Who?\nAnswer:", {"the dog", "Zorbix"}, 0, "", std::nullopt};
+  auto r = multiple_choice(m, *tok_, items, /*add_bos=*/true, {});
   EXPECT_DOUBLE_EQ(r.acc, 0.5);
   EXPECT_DOUBLE_EQ(r.acc_norm, 0.5);
+  EXPECT_DOUBLE_EQ(r.acc_bytes, 0.5);
+}
+
+// lm-evaluation-harness's _encode_pair: the context's trailing whitespace joins the continuation,
+// the context is encoded alone (no BOS unless asked) and the continuation is what follows as many
+// tokens of the whole text's encoding, even where a token spans the boundary.
+TEST_F(SuiteMetrics, HarnessRequestsSplitAsTheHarness) {
+  const auto& tok = *tok_;
+  auto spaced = harness_request(tok, "the market ", "Zorbix", false, 256);
+  auto moved = harness_request(tok, "the market", " Zorbix", false, 256);
+  EXPECT_EQ(spaced.context, moved.context);
+  EXPECT_EQ(spaced.continuation, moved.continuation);
+  EXPECT_EQ(moved.context, tok.encode("the market", false));
+  EXPECT_EQ(moved.continuation, std::vector<int32_t>{zorbix()});
+
+  auto with_bos = harness_request(tok, "the market", " Zorbix", true, 256);
+  EXPECT_EQ(with_bos.context, tok.encode("the market", true));
+  EXPECT_EQ(with_bos.context.front(), *tok.bos_id);
+  EXPECT_EQ(with_bos.continuation, moved.continuation);
+
+  // "Zor" + "bix": the whole text holds one token "Zorbix" where the context alone ends in pieces of
+  // it, so the harness's continuation is the whole encoding after the context's count of tokens.
+  auto whole = tok.encode("the market Zorbix", false);
+  auto context = tok.encode("the market Zor", false);
+  ASSERT_NE(std::vector<int32_t>(whole.begin(), whole.begin() + context.size()), context);
+  auto spanning = harness_request(tok, "the market Zor", "bix", false, 256);
+  EXPECT_EQ(spanning.context, context);
+  EXPECT_EQ(spanning.continuation, std::vector<int32_t>(whole.begin() + context.size(), whole.end()));
+
+  auto empty = harness_request(tok, "", "the dog", false, 256);
+  EXPECT_EQ(empty.context, std::vector<int32_t>{*tok.bos_id});
+  EXPECT_EQ(empty.continuation, tok.encode("the dog", false));
+
+  // Over max_length + 1 tokens the oldest context tokens go, as the harness's input window.
+  auto full = harness_request(tok, "the cat and the dog went to the market with", " Zorbix", false, 256);
+  auto cut = harness_request(tok, "the cat and the dog went to the market with", " Zorbix", false, 4);
+  EXPECT_EQ(cut.continuation, full.continuation);
+  EXPECT_EQ(cut.context.size() + cut.continuation.size(), 5u);
+  EXPECT_TRUE(std::equal(cut.context.rbegin(), cut.context.rend(), full.context.rbegin()));
+}
+
+// WinoGrande's form: each choice is a context and the one continuation is scored after it with
+// the item's delimiter. The scores are those of the requests built by hand.
+TEST_F(SuiteMetrics, MultipleInputsScoreTheContinuationAfterEachChoice) {
+  nlohmann::json j = {{"vocab_size", vocab()}, {"hidden_size", 16}, {"intermediate_size", 32},
+                      {"num_hidden_layers", 1}, {"num_attention_heads", 2}, {"num_key_value_heads", 1},
+                      {"max_position_embeddings", 64}};
+  model::CausalLM m(model::parse_model_config(j, "random"));
+  model::initialize_parameters(m, 5, 0.5);
+  m->eval();
+  const std::vector<std::string> choices = {"the cat went to the market with", "the old man said hello to"};
+  std::vector<double> sums;
+  for (const auto& choice : choices) {
+    auto scores = score_continuations(m, {harness_request(*tok_, choice, "  the dog", false, 64)}, {});
+    double sum = 0;
+    for (double lp : scores[0].log_probs) sum += lp;
+    sums.push_back(sum);
+  }
+  ASSERT_GT(std::abs(sums[0] - sums[1]), 1e-3);
+  std::size_t best = sums[0] > sums[1] ? 0 : 1;
+  std::vector<MultipleChoiceItem> items(2);
+  items[0] = {"best", "", choices, best, " the dog", " "};
+  items[1] = {"worst", "", choices, 1 - best, " the dog", " "};
+  auto r = multiple_choice(m, *tok_, items, /*add_bos=*/false, {});
+  EXPECT_DOUBLE_EQ(r.acc, 0.5);
 }
 
 TEST_F(SuiteMetrics, MembershipScoresOfAPassageTheModelPredicts) {
