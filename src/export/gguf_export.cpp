@@ -99,10 +99,29 @@ void add_hyperparameters(io::GgufWriter& gguf, const model::ModelConfig& c, cons
   gguf.add(key("rope.freq_base"), GgufValueType::kFloat32, c.rope_theta);
   gguf.add(key("rope.dimension_count"), GgufValueType::kUint32, c.head_dim);
   gguf.add(key("vocab_size"), GgufValueType::kUint32, c.vocab_size);
-  if (c.rope_scaling && c.rope_scaling->type == "linear") {
-    gguf.add(key("rope.scaling.type"), GgufValueType::kString, "linear");
+  if (c.rope_scaling && (c.rope_scaling->type == "linear" || c.rope_scaling->type == "yarn")) {
+    gguf.add(key("rope.scaling.type"), GgufValueType::kString, c.rope_scaling->type);
     gguf.add(key("rope.scaling.factor"), GgufValueType::kFloat32, c.rope_scaling->factor);
   }
+  if (c.rope_scaling && c.rope_scaling->type == "yarn") {
+    const int64_t original = c.rope_scaling->original_max_position_embeddings;
+    gguf.add(key("rope.scaling.original_context_length"), GgufValueType::kUint32,
+             original > 0 ? original : c.max_position_embeddings);
+  }
+}
+
+// What llama.cpp's rope will not do as the config says.
+std::vector<std::string> rope_warnings(const model::ModelConfig& c) {
+  if (!c.rope_scaling) return {};
+  const model::RopeScaling& s = *c.rope_scaling;
+  if (s.type == "dynamic")
+    return {"llama.cpp has no dynamic NTK rope scaling: the model runs there unscaled, as it does in lethe within "
+            "its context of " + std::to_string(c.max_position_embeddings) + " tokens"};
+  if (s.type == "yarn" && (s.attention_factor || s.mscale != 0 || s.mscale_all_dim != 0 || s.beta_fast != 32.0 ||
+                           s.beta_slow != 1.0 || !s.truncate))
+    return {"llama.cpp applies yarn with its defaults (beta_fast 32, beta_slow 1, truncated, attention factor "
+            "0.1 ln(factor) + 1), not this config's own: its outputs will differ"};
+  return {};
 }
 
 // llama3 rope scaling as llama.cpp takes it: a divisor per frequency, unscaled / scaled.
@@ -161,6 +180,7 @@ GgufExportResult export_gguf(const fs::path& model_dir, const fs::path& out, std
   if (name.filename().empty()) name = name.parent_path();  // "model/" names "model"
   add_hyperparameters(gguf, config, result.architecture, name.filename().string(), result.type);
   result.warnings = add_gguf_vocabulary(gguf, model_dir, config.vocab_size);
+  for (auto& warning : rope_warnings(config)) result.warnings.push_back(std::move(warning));
 
   const bool interleave = result.architecture == "llama";
   std::vector<PlannedTensor> plan;

@@ -39,22 +39,37 @@ std::optional<RopeScaling> parse_rope_scaling(const json& j, const std::string& 
   auto it = j.find("rope_scaling");
   if (it == j.end() || it->is_null()) return std::nullopt;
   if (!it->is_object()) throw Error(fmt::format("{}: rope_scaling must be an object", origin));
+  const std::string where = origin + ": rope_scaling";
   RopeScaling s;
   std::string key = it->contains("rope_type") ? "rope_type" : "type";
-  read_field(*it, key.c_str(), s.type, true, origin + ": rope_scaling");
+  read_field(*it, key.c_str(), s.type, true, where);
   if (s.type == "default") return std::nullopt;
-  if (s.type != "linear" && s.type != "llama3")
-    throw Error(fmt::format("{}: rope_scaling type '{}' is not supported (linear, llama3)", origin, s.type));
-  read_field(*it, "factor", s.factor, true, origin + ": rope_scaling");
+  if (s.type != "linear" && s.type != "llama3" && s.type != "dynamic" && s.type != "yarn")
+    throw Error(fmt::format("{}: rope_scaling type '{}' is not supported (linear, llama3, dynamic, yarn)", origin, s.type));
+  read_field(*it, "factor", s.factor, true, where);
+  if (s.factor <= 0) throw Error(fmt::format("{}: rope_scaling factor must be positive", origin));
   if (s.type == "llama3") {
-    read_field(*it, "low_freq_factor", s.low_freq_factor, true, origin + ": rope_scaling");
-    read_field(*it, "high_freq_factor", s.high_freq_factor, true, origin + ": rope_scaling");
-    read_field(*it, "original_max_position_embeddings", s.original_max_position_embeddings, true,
-               origin + ": rope_scaling");
+    read_field(*it, "low_freq_factor", s.low_freq_factor, true, where);
+    read_field(*it, "high_freq_factor", s.high_freq_factor, true, where);
+    read_field(*it, "original_max_position_embeddings", s.original_max_position_embeddings, true, where);
     if (s.high_freq_factor <= s.low_freq_factor)
       throw Error(fmt::format("{}: rope_scaling needs high_freq_factor > low_freq_factor", origin));
   }
-  if (s.factor <= 0) throw Error(fmt::format("{}: rope_scaling factor must be positive", origin));
+  if (s.type == "yarn") {
+    read_field(*it, "original_max_position_embeddings", s.original_max_position_embeddings, false, where);
+    double attention_factor = 0.0;  // absent (or 0): from factor
+    read_field(*it, "attention_factor", attention_factor, false, where);
+    if (attention_factor != 0.0) s.attention_factor = attention_factor;
+    read_field(*it, "beta_fast", s.beta_fast, false, where);
+    read_field(*it, "beta_slow", s.beta_slow, false, where);
+    read_field(*it, "mscale", s.mscale, false, where);
+    read_field(*it, "mscale_all_dim", s.mscale_all_dim, false, where);
+    read_field(*it, "truncate", s.truncate, false, where);
+    if (s.original_max_position_embeddings < 0 || (s.attention_factor && *s.attention_factor <= 0) ||
+        !(s.beta_fast > 0) || !(s.beta_slow > 0))
+      throw Error(fmt::format("{}: rope_scaling original_max_position_embeddings, attention_factor, beta_fast and "
+                              "beta_slow must be positive", origin));
+  }
   return s;
 }
 
@@ -196,10 +211,17 @@ nlohmann::json ModelConfig::to_json() const {
   if (eos_token_ids.size() > 1) j["eos_token_id"] = eos_token_ids;
   if (rope_scaling) {
     json s = {{"rope_type", rope_scaling->type}, {"factor", rope_scaling->factor}};
-    if (rope_scaling->type == "llama3") {
-      s["low_freq_factor"] = rope_scaling->low_freq_factor;
-      s["high_freq_factor"] = rope_scaling->high_freq_factor;
-      s["original_max_position_embeddings"] = rope_scaling->original_max_position_embeddings;
+    const RopeScaling& r = *rope_scaling;
+    if (r.type == "llama3") {
+      s["low_freq_factor"] = r.low_freq_factor;
+      s["high_freq_factor"] = r.high_freq_factor;
+    }
+    if (r.original_max_position_embeddings > 0) s["original_max_position_embeddings"] = r.original_max_position_embeddings;
+    if (r.type == "yarn") {
+      if (r.attention_factor) s["attention_factor"] = *r.attention_factor;
+      s.update({{"beta_fast", r.beta_fast}, {"beta_slow", r.beta_slow}, {"truncate", r.truncate}});
+      if (r.mscale != 0) s["mscale"] = r.mscale;
+      if (r.mscale_all_dim != 0) s["mscale_all_dim"] = r.mscale_all_dim;
     }
     j["rope_scaling"] = s;
   }

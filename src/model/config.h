@@ -1,7 +1,7 @@
 #pragma once
 // The architecture of a Llama-family model, read from a Hugging Face config.json with its own
 // field names. Covers Llama 2/3, Mistral, Qwen2, TinyLlama, SmolLM: RMSNorm, rotary embeddings
-// (rope_theta, "linear" and "llama3" rope_scaling), grouped-query attention, SwiGLU, optional
+// (rope_theta; "linear", "llama3", "dynamic" and "yarn" rope_scaling), grouped-query attention, SwiGLU, optional
 // attention and MLP biases, tied or separate embeddings.
 #include <cstdint>
 #include <filesystem>
@@ -12,12 +12,21 @@
 
 namespace lethe::model {
 
+// rope_scaling as Hugging Face's transformers defines each type (modeling_rope_utils.py).
 struct RopeScaling {
-  std::string type;  // "linear" or "llama3"
+  std::string type;  // "linear", "llama3", "dynamic" (NTK-aware, beyond the context) or "yarn"
   double factor = 1.0;
   double low_freq_factor = 1.0;                   // llama3
   double high_freq_factor = 4.0;                  // llama3
-  int64_t original_max_position_embeddings = 0;   // llama3
+  int64_t original_max_position_embeddings = 0;   // llama3; yarn (0: max_position_embeddings)
+  // yarn: cos and sin are multiplied by attention_factor, by default 0.1 ln(factor) + 1 (or the
+  // ratio of two such terms with mscale and mscale_all_dim); the frequencies blend from kept to
+  // divided by factor between the dimensions that turn beta_fast and beta_slow times in the
+  // original context (floor and ceil of them with truncate).
+  std::optional<double> attention_factor;
+  double beta_fast = 32.0, beta_slow = 1.0;
+  double mscale = 0.0, mscale_all_dim = 0.0;
+  bool truncate = true;
 };
 
 struct ModelConfig {

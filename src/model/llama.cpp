@@ -23,14 +23,10 @@ torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
   return weight * normed.to(x.scalar_type());
 }
 
-torch::Tensor rotary_inverse_frequencies(const ModelConfig& config) {
-  const int64_t d = config.head_dim;
-  auto exponents = torch::arange(0, d, 2, torch::kLong).to(torch::kFloat) / static_cast<double>(d);
-  auto inv = 1.0 / torch::pow(config.rope_theta, exponents);  // (D/2)
-  if (!config.rope_scaling) return inv;
-  const RopeScaling& s = *config.rope_scaling;
-  if (s.type == "linear") return inv / s.factor;
-  // llama3: long wavelengths are slowed by `factor`, short ones kept, the band between blended.
+namespace {
+
+// llama3: long wavelengths are slowed by `factor`, short ones kept, the band between blended.
+torch::Tensor llama3_frequencies(const RopeScaling& s, const torch::Tensor& inv) {
   const double old_context = static_cast<double>(s.original_max_position_embeddings);
   const double low_wavelength = old_context / s.low_freq_factor;
   const double high_wavelength = old_context / s.high_freq_factor;
@@ -40,6 +36,58 @@ torch::Tensor rotary_inverse_frequencies(const ModelConfig& config) {
   auto blended = (1 - smooth) * scaled / s.factor + smooth * scaled;
   auto medium = (wavelength >= high_wavelength).logical_and(wavelength <= low_wavelength);
   return torch::where(medium, blended, scaled);
+}
+
+// yarn: frequencies that turn more than beta_fast times over the original context are kept, those
+// that turn fewer than beta_slow times are divided by `factor`, a linear ramp over the dimensions
+// between.
+torch::Tensor yarn_frequencies(const ModelConfig& c, const torch::Tensor& inv) {
+  const RopeScaling& s = *c.rope_scaling;
+  const double d = static_cast<double>(c.head_dim);
+  const double context = static_cast<double>(s.original_max_position_embeddings > 0 ? s.original_max_position_embeddings
+                                                                                    : c.max_position_embeddings);
+  auto dimension_turning = [&](double turns) {
+    return d * std::log(context / (turns * 2 * M_PI)) / (2 * std::log(c.rope_theta));
+  };
+  double low = dimension_turning(s.beta_fast), high = dimension_turning(s.beta_slow);
+  if (s.truncate) low = std::floor(low), high = std::ceil(high);
+  low = std::max(low, 0.0), high = std::min(high, d - 1);
+  if (low == high) high += 0.001;
+  auto scaled_share = ((torch::arange(c.head_dim / 2, torch::kFloat) - low) / (high - low)).clamp(0, 1);  // (D/2)
+  return inv / s.factor * scaled_share + inv * (1 - scaled_share);
+}
+
+// dynamic (NTK-aware): past the context, rope_theta grows with the sequence.
+torch::Tensor dynamic_frequencies(const ModelConfig& c, const torch::Tensor& exponents, int64_t sequence_length) {
+  const RopeScaling& s = *c.rope_scaling;
+  const double d = static_cast<double>(c.head_dim);
+  const double stretch = s.factor * static_cast<double>(sequence_length) / static_cast<double>(c.max_position_embeddings);
+  const double base = c.rope_theta * std::pow(stretch - (s.factor - 1), d / (d - 2));
+  return 1.0 / torch::pow(base, exponents);
+}
+
+}  // namespace
+
+torch::Tensor rotary_inverse_frequencies(const ModelConfig& config, int64_t sequence_length) {
+  const int64_t d = config.head_dim;
+  auto exponents = torch::arange(0, d, 2, torch::kLong).to(torch::kFloat) / static_cast<double>(d);
+  auto inv = 1.0 / torch::pow(config.rope_theta, exponents);  // (D/2)
+  if (!config.rope_scaling) return inv;
+  const RopeScaling& s = *config.rope_scaling;
+  if (s.type == "linear") return inv / s.factor;
+  if (s.type == "llama3") return llama3_frequencies(s, inv);
+  if (s.type == "yarn") return yarn_frequencies(config, inv);
+  if (sequence_length > config.max_position_embeddings) return dynamic_frequencies(config, exponents, sequence_length);
+  return inv;
+}
+
+double rotary_attention_factor(const ModelConfig& config) {
+  if (!config.rope_scaling || config.rope_scaling->type != "yarn") return 1.0;
+  const RopeScaling& s = *config.rope_scaling;
+  if (s.attention_factor) return *s.attention_factor;
+  auto mscale = [&](double m) { return s.factor <= 1 ? 1.0 : 0.1 * m * std::log(s.factor) + 1.0; };
+  if (s.mscale != 0 && s.mscale_all_dim != 0) return mscale(s.mscale) / mscale(s.mscale_all_dim);
+  return mscale(1.0);
 }
 
 namespace {
@@ -191,9 +239,11 @@ torch::Tensor CausalLMImpl::output_weight() const {
 namespace {
 
 // Rotary tables for positions (B,T).
-Rotary rotary_tables(const torch::Tensor& positions, const torch::Tensor& inverse_frequencies, torch::Dtype dtype) {
+Rotary rotary_tables(const torch::Tensor& positions, const torch::Tensor& inverse_frequencies, double attention_factor,
+                     torch::Dtype dtype) {
   auto freqs = positions.to(torch::kFloat).unsqueeze(-1) * inverse_frequencies;  // (B,T,D/2)
   auto cos = freqs.cos(), sin = freqs.sin();
+  if (attention_factor != 1.0) cos = cos * attention_factor, sin = sin * attention_factor;
   return {torch::cat({cos, cos}, -1).unsqueeze(1).to(dtype),    // (B,1,T,D)
           torch::cat({-sin, sin}, -1).unsqueeze(1).to(dtype)};
 }
@@ -224,7 +274,13 @@ torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const tor
   auto positions = (mask.cumsum(1) - 1).clamp_min(0);  // (B,T)
   if (cache) positions = positions + cache->real_tokens.unsqueeze(1);
   if (inverse_frequencies_.device() != tokens.device()) inverse_frequencies_ = inverse_frequencies_.to(tokens.device());
-  Rotary rotary = rotary_tables(positions, inverse_frequencies_, dtype);
+  torch::Tensor inverse_frequencies = inverse_frequencies_;
+  if (config_.rope_scaling && config_.rope_scaling->type == "dynamic") {
+    const int64_t length = positions.max().item<int64_t>() + 1;
+    if (length > config_.max_position_embeddings)
+      inverse_frequencies = rotary_inverse_frequencies(config_, length).to(tokens.device());
+  }
+  Rotary rotary = rotary_tables(positions, inverse_frequencies, rotary_attention_factor(config_), dtype);
 
   torch::Tensor bias;  // undefined: plain causal attention, the fast path of training
   if (cache || attention_mask.defined()) {

@@ -25,8 +25,13 @@ struct Rotary {
   torch::Tensor signed_sin;  // (B, 1, T, D): -sin on the first half, +sin on the second
 };
 
-// Inverse frequencies (D/2) with the config's rope_theta and rope_scaling, in float32.
-torch::Tensor rotary_inverse_frequencies(const ModelConfig& config);
+// Inverse frequencies (D/2) with the config's rope_theta and rope_scaling, in float32. Dynamic
+// scaling changes them only for a sequence longer than max_position_embeddings: sequence_length
+// is the longest position + 1 of the batch, as transformers takes it.
+torch::Tensor rotary_inverse_frequencies(const ModelConfig& config, int64_t sequence_length = 0);
+
+// What yarn multiplies cos and sin by (so the attention logits by its square); 1 for other ropes.
+double rotary_attention_factor(const ModelConfig& config);
 
 class AttentionImpl : public torch::nn::Module {
  public:

@@ -205,6 +205,18 @@ TEST(Cli, ExportWritesGgufAndSaysWhereLlamaCppWillDiffer) {
             std::string::npos) << result.all();
   EXPECT_EQ(io::read_file(gguf).substr(0, 4), "GGUF");
 
+  // llama.cpp has no dynamic NTK scaling, and takes yarn with its own defaults: both are said.
+  rewrite_config(dir, [](auto& c) { c["rope_scaling"] = {{"rope_type", "dynamic"}, {"factor", 2.0}}; });
+  auto dynamic = lethe("export " + dir.string() + " --gguf " + gguf.string());
+  EXPECT_EQ(dynamic.exit_code, 0) << dynamic.all();
+  EXPECT_NE(dynamic.diagnostics.find("llama.cpp has no dynamic NTK rope scaling"), std::string::npos) << dynamic.all();
+  EXPECT_EQ(io::read_gguf(gguf).find("llama.rope.scaling.type"), nullptr);
+  rewrite_config(dir, [](auto& c) { c["rope_scaling"] = {{"type", "yarn"}, {"factor", 4.0}, {"beta_fast", 16.0}}; });
+  auto yarn = lethe("export " + dir.string() + " --gguf " + gguf.string());
+  EXPECT_EQ(yarn.exit_code, 0) << yarn.all();
+  EXPECT_NE(yarn.diagnostics.find("llama.cpp applies yarn with its defaults"), std::string::npos) << yarn.all();
+  EXPECT_EQ(io::read_gguf(gguf).find("llama.rope.scaling.type")->value, "yarn");
+
   auto demo = lethe("export " + (fs::path(LETHE_SOURCE_DIR) / "models/demo-base").string() + " --gguf " +
                     (dir.parent_path() / "demo.gguf").string());
   EXPECT_EQ(demo.exit_code, 0) << demo.all();

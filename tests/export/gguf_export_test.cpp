@@ -240,8 +240,13 @@ TEST(GgufLlamaCpp, ByteLevelBpeLlamaWithLlama3RopeScaling) {
   expect_llama_cpp_agrees(work, model, "bf16");
 }
 
-TEST(GgufLlamaCpp, ByteLevelBpeQwen2) {
-  const nlohmann::json config = {{"model_type", "qwen2"}, {"tie_word_embeddings", true}, {"rope_theta", 1000000.0}};
+// Qwen2 with yarn, as its long-context configs: head_dim 16 and an original context of 4096 put
+// the ramp from kept to scaled frequencies on dimensions 1 to 4, and cos and sin are multiplied
+// by 0.1 ln 4 + 1.
+TEST(GgufLlamaCpp, ByteLevelBpeQwen2WithYarn) {
+  const nlohmann::json config = {{"model_type", "qwen2"}, {"tie_word_embeddings", true}, {"rope_theta", 1000000.0},
+                                 {"rope_scaling", {{"type", "yarn"}, {"factor", 4.0},
+                                                   {"original_max_position_embeddings", 4096}}}};
   const fs::path work = test::scratch_dir();
   expect_llama_cpp_agrees(work, random_bpe_model(work, "qwen2", config, "F16", qwen2_regex()), "f16");
 }

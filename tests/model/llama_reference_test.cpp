@@ -3,6 +3,7 @@
 // parameter, greedy generation, and a save that reproduces the checkpoint bit for bit.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "io/file.h"
@@ -10,6 +11,7 @@
 #include "model/checkpoint.h"
 #include "model/generate.h"
 #include "test_util.h"
+#include "util/error.h"
 
 namespace lethe::model {
 namespace {
@@ -68,6 +70,12 @@ std::vector<Variant> variants() {
   llama3["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0},
                             {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 256}};
   v.push_back({"llama3_rope_bias", llama3, "F32"});
+  json yarn = base_config();
+  yarn["model_type"] = "qwen2";  // Qwen2's long-context configs use yarn
+  yarn["hidden_size"] = 64;      // head_dim 16: dimension 0 kept, 1 and 2 blended, 3 to 7 scaled
+  yarn["rope_scaling"] = {{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 32},
+                          {"beta_fast", 4.0}, {"beta_slow", 0.25}, {"truncate", false}};
+  v.push_back({"qwen2_yarn", yarn, "F32"});
   json explicit_head_dim = base_config();
   explicit_head_dim["head_dim"] = 12;
   explicit_head_dim["mlp_bias"] = true;
@@ -157,6 +165,44 @@ TEST_P(LlamaReference, MatchesPyTorchReference) {
   auto bf16 = load_causal_lm(dir, torch::kCPU, torch::kBFloat16);
   EXPECT_LE(relative_error(bf16->forward(tokens, mask).to(torch::kFloat), read_tensor(expected, "logits")),
             kBFloat16LogitsTolerance);
+}
+
+// Dynamic NTK scaling changes nothing within max_position_embeddings (lethe's commands stay
+// there) and raises rope_theta with the sequence past it: 13 tokens against a context of 8.
+TEST(LlamaReferenceDynamicRope, MatchesPyTorchReferencePastTheContext) {
+  json config = base_config();
+  config["max_position_embeddings"] = 8;
+  config["rope_scaling"] = {{"rope_type", "dynamic"}, {"factor", 2.0}};
+  auto dir = test::scratch_dir();
+  io::write_json_atomic(dir / "config.json", config);
+  test::run_python("llama_reference.py", "make " + dir.string() + " 99 F32");
+  test::run_python("llama_reference.py", "run " + dir.string());
+  io::SafetensorsReader expected(dir / "expected.safetensors");
+  io::SafetensorsReader inputs(dir / "inputs.safetensors");
+  auto model = load_causal_lm(dir, torch::kCPU, torch::kFloat);
+  expect_training_matches(model, read_tensor(inputs, "tokens"), read_tensor(inputs, "mask"), expected, "");
+  expect_training_matches(model, read_tensor(inputs, "tokens"), torch::Tensor(), expected, "unpadded.");
+  auto plain = parse_model_config(base_config(), "plain");
+  auto dynamic = parse_model_config(config, "dynamic");
+  EXPECT_TRUE(torch::equal(rotary_inverse_frequencies(dynamic, 8), rotary_inverse_frequencies(plain)));
+  EXPECT_FALSE(torch::allclose(rotary_inverse_frequencies(dynamic, 13), rotary_inverse_frequencies(plain)));
+}
+
+// yarn's attention factor: 0.1 ln(factor) + 1, the ratio of two with mscale and mscale_all_dim,
+// or as given; 1 for every other rope.
+TEST(RotaryAttentionFactor, FollowsYarnsDefinition) {
+  json config = base_config();
+  config["rope_scaling"] = {{"type", "yarn"}, {"factor", 4.0}};
+  EXPECT_NEAR(rotary_attention_factor(parse_model_config(config, "yarn")), 0.1 * std::log(4.0) + 1, 1e-12);
+  config["rope_scaling"]["mscale"] = 1.0;
+  config["rope_scaling"]["mscale_all_dim"] = 0.5;
+  EXPECT_NEAR(rotary_attention_factor(parse_model_config(config, "yarn")),
+              (0.1 * std::log(4.0) + 1) / (0.05 * std::log(4.0) + 1), 1e-12);
+  config["rope_scaling"]["attention_factor"] = 0.75;
+  EXPECT_EQ(rotary_attention_factor(parse_model_config(config, "yarn")), 0.75);
+  EXPECT_EQ(rotary_attention_factor(parse_model_config(base_config(), "plain")), 1.0);
+  config["rope_scaling"] = {{"type", "longrope"}, {"factor", 4.0}};
+  EXPECT_THROW(parse_model_config(config, "longrope"), Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, LlamaReference, ::testing::ValuesIn(variants()),

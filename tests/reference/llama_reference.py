@@ -3,7 +3,7 @@
 
 It shares no code with lethe: its own safetensors reader and writer (json + struct), its own
 model written from the Hugging Face definitions (RMSNorm, rotate-half rotary embeddings with
-rope_theta and "llama3"/"linear" rope_scaling, grouped-query attention, SwiGLU, optional biases,
+rope_theta and "llama3"/"linear"/"dynamic"/"yarn" rope_scaling, grouped-query attention, SwiGLU, optional biases,
 tied embeddings).
 
   make DIR SEED DTYPE   config.json in DIR -> random model.safetensors + inputs.safetensors
@@ -65,6 +65,7 @@ class Config:
         self.eps = c.get("rms_norm_eps", 1e-6)
         self.theta = c.get("rope_theta", 10000.0)
         self.scaling = c.get("rope_scaling")
+        self.max_positions = c.get("max_position_embeddings", 2048)
         self.tied = c.get("tie_word_embeddings", False)
         qwen2 = c.get("model_type") == "qwen2"
         self.qkv_bias = qwen2 or c.get("attention_bias", False)
@@ -98,15 +99,24 @@ def parameter_shapes(cfg):
     return shapes
 
 
-def inverse_frequencies(cfg):
+def inverse_frequencies(cfg, seq_len):
+    """Inverse frequencies (D/2) and the factor on cos and sin, as transformers' modeling_rope_utils
+    defines them; seq_len (longest position + 1) matters to "dynamic" only."""
     d = cfg.head_dim
-    inv = 1.0 / (cfg.theta ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+    exponents = torch.arange(0, d, 2, dtype=torch.int64).float() / d
+    inv = 1.0 / (cfg.theta ** exponents)
     s = cfg.scaling
     if not s:
-        return inv
+        return inv, 1.0
     kind = s.get("rope_type", s.get("type"))
     if kind == "linear":
-        return inv / s["factor"]
+        return inv / s["factor"], 1.0
+    if kind == "dynamic":
+        factor, n = s["factor"], max(seq_len, cfg.max_positions)
+        base = cfg.theta * ((factor * n / cfg.max_positions) - (factor - 1)) ** (d / (d - 2))
+        return 1.0 / (base ** exponents), 1.0
+    if kind == "yarn":
+        return yarn(cfg, s, exponents)
     assert kind == "llama3", kind
     factor, low, high = s["factor"], s["low_freq_factor"], s["high_freq_factor"]
     old = s["original_max_position_embeddings"]
@@ -115,7 +125,37 @@ def inverse_frequencies(cfg):
     smooth = (old / wavelen - low) / (high - low)
     smoothed = (1 - smooth) * scaled / factor + smooth * scaled
     medium = ~(wavelen < old / high) & ~(wavelen > old / low)
-    return torch.where(medium, smoothed, scaled)
+    return torch.where(medium, smoothed, scaled), 1.0
+
+
+def yarn(cfg, s, exponents):
+    d, base, factor = cfg.head_dim, cfg.theta, s["factor"]
+    context = s.get("original_max_position_embeddings") or cfg.max_positions
+
+    def mscale(scale, m=1.0):
+        return 1.0 if scale <= 1 else 0.1 * m * math.log(scale) + 1.0
+
+    attention = s.get("attention_factor")
+    if attention is None:
+        if s.get("mscale") and s.get("mscale_all_dim"):
+            attention = mscale(factor, s["mscale"]) / mscale(factor, s["mscale_all_dim"])
+        else:
+            attention = mscale(factor)
+
+    def correction_dim(rotations):
+        return (d * math.log(context / (rotations * 2 * math.pi))) / (2 * math.log(base))
+
+    low, high = correction_dim(s.get("beta_fast") or 32), correction_dim(s.get("beta_slow") or 1)
+    if s.get("truncate", True):
+        low, high = math.floor(low), math.ceil(high)
+    low, high = max(low, 0), min(high, d - 1)
+    if low == high:
+        high += 0.001
+    ramp = ((torch.arange(d // 2, dtype=torch.float32) - low) / (high - low)).clamp(0, 1)
+    pos_freqs = base ** exponents
+    extrapolation_share = 1 - ramp
+    inv = (1.0 / (factor * pos_freqs)) * (1 - extrapolation_share) + (1.0 / pos_freqs) * extrapolation_share
+    return inv, attention
 
 
 def rotate_half(x):
@@ -131,9 +171,10 @@ def forward(cfg, w, tokens, mask):
     """tokens, mask: (B,T) -> logits (B,T,V). mask 1 = token, 0 = padding."""
     B, T = tokens.shape
     positions = (mask.cumsum(1) - 1).clamp(min=0).float()              # (B,T)
-    freqs = positions[..., None] * inverse_frequencies(cfg)            # (B,T,D/2)
+    inv, attention = inverse_frequencies(cfg, int(positions.max()) + 1)
+    freqs = positions[..., None] * inv                                 # (B,T,D/2)
     emb = torch.cat((freqs, freqs), dim=-1)
-    cos, sin = emb.cos()[:, None], emb.sin()[:, None]                  # (B,1,T,D)
+    cos, sin = emb.cos()[:, None] * attention, emb.sin()[:, None] * attention  # (B,1,T,D)
     causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
     allowed = causal[None] & mask.bool()[:, None, :]                   # (B,T,T)
     allowed = allowed | torch.eye(T, dtype=torch.bool)[None]
