@@ -26,8 +26,8 @@ using KeepsText = std::function<bool(const std::string&)>;
 // variant: a shape hf_tokenizer.js trains, or a tokenizer.json file used as it is. Returns the
 // tokenizer lethe loaded, for checks of its own.
 std::unique_ptr<Tokenizer> expect_matches_hugging_face(const std::string& variant, const KeepsText& keeps_text,
-                                                       const fs::path& dir = test::scratch_dir()) {
-  const std::vector<std::string>& texts = test::varied_texts();
+                                                       const fs::path& dir = test::scratch_dir(),
+                                                       const std::vector<std::string>& texts = test::varied_texts()) {
   const fs::path out = dir / fs::path(variant).stem();
   std::vector<HfEncoding> expected = test::run_hf_reference(variant, test::write_training_corpus(dir), texts, out);
   std::unique_ptr<Tokenizer> tokenizer = load_tokenizer(out);
@@ -85,6 +85,8 @@ TEST(BpeHfReference, Qwen2ShapeWithNfcAndDigitsMatchesHuggingFace) {
 // back as written.
 const fs::path kLlama2Tokenizer = fs::path(LETHE_BINARY_DIR) / "npm-lenml-llama2" / "llama2" / "tokenizer.json";
 
+const fs::path kLlama3Tokenizer = fs::path(LETHE_BINARY_DIR) / "npm-lenml" / "llama3_1";
+
 bool holds_added_token(const std::string& text) {
   return contains(text, "<s>") || contains(text, "</s>") || contains(text, "<unk>");
 }
@@ -115,6 +117,30 @@ TEST(BpeHfReference, SentencePieceStyleWithMetaspaceMatchesHuggingFace) {
   expect_matches_hugging_face((dir / "metaspace.json").string(), [](const std::string& text) {
     return !holds_added_token(text) && text.rfind(' ', 0) != 0;  // the decoder drops every "▁" of the first token
   }, dir);
+}
+
+// The tokenizer.json files of real repositories on one document of more than 300 lines, whole and
+// line by line, special-token strings included: Mistral 7B's (SentencePiece written as
+// tokenizer.json) and Llama 3.1's (byte-level BPE, 128,256 tokens).
+TEST(BpeHfReference, RealTokenizerFilesMatchHuggingFaceOnALongVariedDocument) {
+  const std::string document = test::varied_document();
+  std::vector<std::string> texts = {document};
+  for (std::size_t start = 0, end; start < document.size(); start = end + 1) {
+    end = document.find('\n', start);
+    if (end == std::string::npos) end = document.size();
+    texts.push_back(document.substr(start, end - start));
+  }
+  ASSERT_GE(texts.size(), 301u);  // the document and its lines
+  auto dir = test::scratch_dir();
+  fs::copy_file(kLlama2Tokenizer, dir / "mistral.json");
+  auto no_added_tokens = [](const std::string& text) {
+    return !holds_added_token(text);
+  };
+  expect_matches_hugging_face((dir / "mistral.json").string(), no_added_tokens, dir, texts);
+  fs::copy_file(kLlama3Tokenizer / "tokenizer.json", dir / "llama3.json");
+  auto llama3 = expect_matches_hugging_face((dir / "llama3.json").string(), [](const std::string&) { return true; },
+                                            dir, texts);
+  EXPECT_EQ(llama3->vocab_size(), 128256u);
 }
 
 }  // namespace

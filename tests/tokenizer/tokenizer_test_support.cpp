@@ -1,5 +1,6 @@
 #include "tokenizer/tokenizer_test_support.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -156,6 +157,25 @@ const std::vector<std::string>& varied_texts() {
       "HTTP version, named 0.9. That version was subsequently developed, eventually becoming the public 1.0.",
   };
   return texts;
+}
+
+std::string varied_document() {
+  std::string document;
+  for (const auto& text : varied_texts()) document += text + "\n";
+  const char* scripts[] = {"\u00c7a co\u00fbte {} \u20ac, n'est-ce pas ?", "\u65e5\u672c\u8a9e\u306e\u6587{}\u3002",
+                           "\u041f\u0440\u0438\u0432\u0435\u0442, {} \u0440\u0430\u0437!", "\u0645\u0631\u062d\u0628\u0627 {}",
+                           "emoji {} \U0001F389\U0001F44D\U0001F3FD", "\u0391\u0392\u0393 {} \u03b1\u03b2\u03b3"};
+  for (int i = 0; i < 40; ++i) {
+    document += fmt::format("Line {}: the old ferry paid ${}.{:02d} on 2024-{:02d}-{:02d}, and {}% more in {}.\n", i,
+                            i * 37 % 1000, i % 100, i % 12 + 1, i % 28 + 1, i * 3, 1900 + i * 7);
+    document += fmt::format("    if (x[{}] >= {}) {{ return y_{}; }}  // see #{}\n", i, i * 3, i, i * 11);
+    document += fmt::format(fmt::runtime(scripts[i % 6]), i) + "\n";
+    document += i % 2 == 0 ? fmt::format("<s>[INST] What is {} + {}? [/INST] It is {}.</s>\n", i, i, 2 * i)
+                           : fmt::format("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi {}<|eot_id|>\n", i);
+    document += fmt::format("\t{}\t  spaced   out  \u00a0 {}   \n", i, i * i);
+    document += fmt::format("I'VE {} THINGS, you'll SEE they're {}'s.\n", i, i % 3 == 0 ? "Zo\u00eb" : "Ann");
+  }
+  return document;
 }
 
 std::filesystem::path write_texts_json(const std::filesystem::path& dir, const std::vector<std::string>& texts) {

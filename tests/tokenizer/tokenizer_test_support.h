@@ -18,6 +18,12 @@ std::filesystem::path write_training_corpus(const std::filesystem::path& dir);
 // contractions, the empty string.
 const std::vector<std::string>& varied_texts();
 
+// One document of more than 300 lines: the varied texts, then generated lines of prose with
+// numbers and dates, code, six scripts, emoji, odd white space, shouting contractions, and chat
+// markup with the special-token strings of Llama 2/Mistral (<s>, </s>) and Llama 3
+// (<|begin_of_text|>, <|start_header_id|>, <|eot_id|>).
+std::string varied_document();
+
 // Writes texts as a JSON array of strings; returns its path.
 std::filesystem::path write_texts_json(const std::filesystem::path& dir, const std::vector<std::string>& texts);
 
