@@ -12,7 +12,7 @@ APT_PACKAGES := build-essential cmake pkg-config git \
   libgoogle-perftools-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3-torch python3-numpy python3-sentencepiece \
-  wordnet-base chromium clang libclang-rt-14-dev
+  wordnet-base bible-kjv chromium clang libclang-rt-14-dev
 
 .PHONY: all deps build test demo demo-models bench clean
 

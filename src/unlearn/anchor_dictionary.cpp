@@ -3,9 +3,11 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "io/file.h"
+#include "unlearn/review_file.h"
 #include "util/error.h"
 #include "util/words.h"
 
@@ -21,7 +23,21 @@ std::string substitute_text(const nlohmann::json& value, const std::string& wher
 
 }  // namespace
 
+// A review file (review_file.h): every term needs its substitutes.
+AnchorDictionary read_review_dictionary(const std::filesystem::path& path) {
+  AnchorDictionary dictionary;
+  for (auto& row : read_review_file(path)) {
+    std::string where = fmt::format("{}: term \"{}\"", path.string(), row.term);
+    if (row.substitutes.empty()) throw Error(where + ": no substitutes");
+    for (const auto& s : row.substitutes)
+      if (s == row.term) throw Error(where + ": a substitute equals the term");
+    dictionary.push_back({row.term, row.substitutes});
+  }
+  return dictionary;
+}
+
 AnchorDictionary read_anchor_dictionary(const std::filesystem::path& path) {
+  if (path.extension() == ".tsv") return read_review_dictionary(path);
   auto json = io::read_json(path);
   if (!json.is_object())
     throw Error(fmt::format("{}: an anchored-term dictionary is a JSON object term -> [substitutes]", path.string()));

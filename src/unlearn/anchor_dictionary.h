@@ -14,7 +14,8 @@ struct AnchorEntry {
 
 using AnchorDictionary = std::vector<AnchorEntry>;
 
-// A JSON object term -> [substitute, ...] (a single string is taken as a list of one). Throws
+// A JSON object term -> [substitute, ...] (a single string is taken as a list of one), or a review
+// file (.tsv, review_file.h) whose every term has substitutes. Throws
 // lethe::Error naming the file and the term for anything else: not an object, an empty term or
 // substitute, a substitute equal to its term, no substitutes.
 AnchorDictionary read_anchor_dictionary(const std::filesystem::path& path);

@@ -11,72 +11,12 @@
 #include "eval/membership.h"
 #include "eval/token_scores.h"
 #include "util/content_hash.h"
+#include "unlearn/term_kind.h"
+#include "unlearn/word_scan.h"
 #include "util/words.h"
 
 namespace lethe::unlearn {
 namespace {
-
-struct Word {
-  std::string text;
-  size_t offset = 0;
-  bool sentence_start = false;  // first word of the text, or after . ! ? : ; a quote or a line break
-  bool after_space = false;     // one space, and nothing else, since the previous word
-};
-
-bool is_capitalised(const std::string& w) { return !w.empty() && std::isupper(static_cast<unsigned char>(w[0])); }
-
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::vector<Word> scan_words(const std::string& text) {
-  std::vector<Word> words;
-  size_t i = 0;
-  bool sentence_start = true;
-  size_t previous_end = std::string::npos;
-  while (i < text.size()) {
-    if (!util::is_word_byte(text[i])) {
-      if (std::string_view(".!?:;\"\n").find(text[i]) != std::string_view::npos) sentence_start = true;
-      ++i;
-      continue;
-    }
-    size_t begin = i;
-    while (i < text.size() && util::is_word_byte(text[i])) ++i;
-    bool after_space = previous_end != std::string::npos && begin == previous_end + 1 && text[previous_end] == ' ';
-    words.push_back({text.substr(begin, i - begin), begin, sentence_start, after_space});
-    sentence_start = false;
-    previous_end = i;
-  }
-  return words;
-}
-
-const std::vector<std::string> kFirstNames = {"Anna", "Ben",  "Clara", "David", "Emma", "Frank", "Grace", "Henry",
-                                              "Alice", "Jack", "Kate", "Leo",  "Mary", "Nick",  "Olivia", "Peter",
-                                              "Rose", "Sam",  "Tom",  "Lucy", "Paul", "Jane",  "Mark",  "Ellen"};
-const std::vector<std::string> kFamilyNames = {"Smith", "Brown", "Taylor", "Wilson", "Clark",  "Miller", "Baker", "Carter",
-                                               "Turner", "Walker", "Wright", "Cooper", "Hill", "Green",  "Hall",  "Wood",
-                                               "King", "Ward",  "Parker", "Evans",  "Hughes", "Moore", "Cole",  "Reed"};
-const std::vector<std::string> kPlaces = {"the town",  "the village", "the city",   "the valley", "the harbour", "the hills",
-                                          "the castle", "the market", "the farm",   "the old fort", "the coast",  "the forest",
-                                          "the capital", "the island", "the bridge", "the mill"};
-const std::vector<std::string> kThings = {"stone", "book", "lamp", "charm", "cup",  "rope",  "coin",   "box",  "key",  "bell",
-                                          "drink", "tool", "map",  "ring",  "coat", "stick", "flower", "bird", "horse", "cake"};
-
-const std::set<std::string> kTitles = {"master", "professor", "lady", "lord", "sir", "madam", "mr", "mrs", "miss", "captain"};
-const std::set<std::string> kPersonVerbs = {"said", "asked", "replied", "muttered", "whispered", "shouted", "laughed",
-                                            "smiled", "nodded", "sighed", "told", "went", "gave", "knew", "thought",
-                                            "cried", "answered", "wrote", "walked", "ran", "looked"};
-const std::set<std::string> kPlacePrepositions = {"in", "at", "from", "near", "toward", "towards", "into", "across",
-                                                  "reached", "visited", "left"};
-const std::set<std::string> kDeterminers = {"the", "a", "an", "his", "her", "their", "its", "my", "your", "our"};
-
-std::vector<std::string> pick(const std::vector<std::string>& pool, const std::string& term, int64_t count) {
-  size_t start = std::stoull(util::hash_bytes(term), nullptr, 16) % pool.size();
-  std::vector<std::string> out;
-  for (int64_t k = 0; k < count && k < static_cast<int64_t>(pool.size()); ++k) out.push_back(pool[(start + k) % pool.size()]);
-  return out;
-}
 
 // Word statistics of a corpus.
 struct Counts {
@@ -113,37 +53,27 @@ int64_t count_phrase(const std::string& lowercase_text, const std::string& phras
   return n;
 }
 
-// The kind of a single-word term, by votes over the words around its occurrences.
-std::string guess_kind(const std::string& term, const std::vector<Word>& words, const std::set<std::string>& rare) {
-  std::map<std::string, int> votes;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (words[i].text != term) continue;
-    const Word* before = i > 0 ? &words[i - 1] : nullptr;
-    const Word* after = i + 1 < words.size() ? &words[i + 1] : nullptr;
-    std::string prev = before ? lowercase(before->text) : "";
-    std::string next = after ? lowercase(after->text) : "";
-    bool ends_a_full_name = before && words[i].after_space && rare.count(before->text);
-    if (ends_a_full_name) {
-      votes["family name"]++;
-      continue;  // the verb after a full name tells about the person, not about this word
-    }
-    if (after && after->after_space && rare.count(after->text)) votes["first name"]++;
-    if (kTitles.count(prev) || kPersonVerbs.count(next)) votes["first name"]++;
-    if (kPlacePrepositions.count(prev)) votes["place"]++;
-    if (kDeterminers.count(prev)) votes["thing"]++;
+// Whether the reference writes the term after an article, or in the plural after one: a title
+// ("the Pharaohs") rather than a name.
+bool titled_in(const std::string& reference_lower, const std::string& term) {
+  const std::string word = lowercase(term);
+  for (const std::string& form : {"the " + word, "a " + word, "the " + word + "s"}) {
+    for (size_t at = reference_lower.find(form); at != std::string::npos; at = reference_lower.find(form, at + 1))
+      if (util::is_whole_word(reference_lower, at, form.size())) return true;
   }
-  std::string kind = "first name";  // a rare capitalised word is most often a name
-  int best = 0;
-  for (const auto& [k, v] : votes)
-    if (v > best) best = v, kind = k;
-  return kind;
+  return false;
 }
 
-std::vector<std::string> substitutes_for(const std::string& term, const std::string& kind, int64_t count) {
-  if (kind == "family name") return pick(kFamilyNames, term, count);
-  if (kind == "place") return pick(kPlaces, term, count);
-  if (kind == "thing") return pick(kThings, term, count);
-  return pick(kFirstNames, term, count);
+// The words around an occurrence, on one line: what a person reviewing the term reads.
+std::string example_around(const std::string& text, size_t at, size_t length) {
+  size_t begin = at > 60 ? text.find(' ', at - 60) : 0;
+  if (begin == std::string::npos || begin > at) begin = at;
+  size_t end = text.rfind(' ', at + length + 60);
+  if (end == std::string::npos || end < at + length) end = at + length;
+  std::string example = text.substr(begin, end - begin);
+  for (char& c : example)
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  return example.substr(example.find_first_not_of(' '));
 }
 
 void sort_by_score(std::vector<TermCandidate>& candidates) {
@@ -183,7 +113,12 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
     int64_t reference_mid = count_of(reference.lower_mid, lowercase(w));
     bool common_noun = reference_mid >= o.min_count && 2 * count_of(reference.capital_mid, w) < reference_mid;
     if (capitalised < o.min_capitalised || score < o.min_score || common_noun) continue;
-    single[w] = {w, f, r, score, 0.0, "", {}};
+    TermCandidate candidate;
+    candidate.term = w;
+    candidate.forget_count = f;
+    candidate.reference_count = r;
+    candidate.frequency_score = score;
+    single[w] = candidate;
   }
   std::set<std::string> rare;
   for (const auto& [w, c] : single) rare.insert(w);
@@ -207,19 +142,36 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
     int64_t r = count_phrase(reference_lower, lowercase(term));
     if (frequency_score(count, r) < o.min_score) continue;
     std::string generic = lowercase(head);
-    out.push_back({term, count, r, frequency_score(count, r), 0.0, "event",
-                   {"the " + generic, "the old " + generic}});
-    out.back().substitutes.resize(std::min<size_t>(out.back().substitutes.size(), o.substitutes));
+    TermCandidate event;
+    event.term = term;
+    event.forget_count = count;
+    event.reference_count = r;
+    event.frequency_score = frequency_score(count, r);
+    event.kind = "event";
+    event.confidence = 1.0;
+    event.substitutes = {"the " + generic, "the old " + generic};
+    event.substitutes.resize(std::min<size_t>(event.substitutes.size(), o.substitutes));
+    out.push_back(event);
     headed.insert(word);
     headed.insert(head);
   }
   for (auto& [w, c] : single) {
     if (headed.count(w)) continue;
-    c.kind = guess_kind(w, words, rare);
-    c.substitutes = substitutes_for(w, c.kind, o.substitutes);
+    TermKind decided = decide_term_kind(w, words, rare, titled_in(reference_lower, w));
+    c.kind = decided.kind, c.gender = decided.gender, c.plural = decided.plural, c.confidence = decided.confidence;
     out.push_back(c);
   }
   sort_by_score(out);
+  // Substitutes in score order, so that the most important terms get the first choices; never a
+  // word the forget text writes capitalised.
+  std::set<std::string> names_in_text;
+  for (const auto& w : words)
+    if (is_capitalised(w.text)) names_in_text.insert(w.text);
+  SubstitutePicker picker(names_in_text);
+  for (auto& c : out) {
+    for (size_t at : occurrences(forget_text, c.term, 2)) c.examples.push_back(example_around(forget_text, at, c.term.size()));
+    if (c.kind != "event") c.substitutes = picker.pick(c.term, {c.kind, c.gender, c.plural, c.confidence}, o.substitutes);
+  }
   return out;
 }
 
@@ -263,6 +215,41 @@ void add_model_preference(std::vector<TermCandidate>& candidates, const std::str
 AnchorDictionary to_dictionary(const std::vector<TermCandidate>& candidates) {
   AnchorDictionary out;
   for (const auto& c : candidates) out.push_back({c.term, c.substitutes});
+  return out;
+}
+
+std::vector<ReviewRow> to_review_rows(const std::vector<TermCandidate>& candidates) {
+  std::vector<ReviewRow> rows;
+  for (const auto& c : candidates)
+    rows.push_back({c.term, c.kind, c.gender, c.confidence, c.forget_count, c.reference_count, c.substitutes, c.examples});
+  return rows;
+}
+
+KindComparison compare_kinds(const std::vector<TermCandidate>& found, const std::vector<ReviewRow>& gold) {
+  std::map<std::string, const ReviewRow*> by_term;
+  for (const auto& row : gold) by_term[row.term] = &row;
+  KindComparison out;
+  int64_t right_kinds = 0, right_genders = 0;
+  for (const auto& c : found) {
+    auto it = by_term.find(c.term);
+    if (it == by_term.end()) continue;
+    const ReviewRow& g = *it->second;
+    const std::string kind = c.kind == "first name" || c.kind == "family name" ? "person" : c.kind;
+    bool kind_right = kind == g.kind;
+    ++out.kinds_compared;
+    right_kinds += kind_right;
+    bool gender_right = true;
+    if (g.kind == "person" && !g.gender.empty()) {
+      gender_right = c.gender == g.gender;
+      ++out.genders_compared;
+      right_genders += gender_right;
+    }
+    if (!kind_right || !gender_right)
+      out.wrong.push_back(c.term + ": " + kind + (c.gender.empty() ? "" : " " + c.gender) + ", gold " + g.kind +
+                          (g.gender.empty() ? "" : " " + g.gender));
+  }
+  if (out.kinds_compared > 0) out.kind_accuracy = static_cast<double>(right_kinds) / out.kinds_compared;
+  if (out.genders_compared > 0) out.gender_accuracy = static_cast<double>(right_genders) / out.genders_compared;
   return out;
 }
 

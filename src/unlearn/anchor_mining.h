@@ -8,10 +8,9 @@
 //    relative frequency in the reference (add-one), plus, given the two models, how much more the
 //    reinforced model expects the candidate in its contexts than the baseline does (mean per-token
 //    log-probability difference, nats);
-// 3. substitutes: a kind guessed from the words around the candidate's occurrences (a first name,
-//    a family name, a place, a thing, a named event), and generic substitutes of that kind from
-//    fixed pools of everyday English, chosen by a hash of the term so that a term always gets the
-//    same ones and different terms get different ones.
+// 3. substitutes: the kind and gender decided from the evidence around the candidate's
+//    occurrences (term_kind.h: a first name, a family name, a place, a people, a title, a thing, or a
+//    named event), and generic substitutes of that kind, gender and number (generic_substitutes.h).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "model/llama.h"
 #include "tokenizer/tokenizer.h"
 #include "unlearn/anchor_dictionary.h"
+#include "unlearn/review_file.h"
 
 namespace lethe::unlearn {
 
@@ -28,8 +28,12 @@ struct TermCandidate {
   int64_t reference_count = 0;   // case-insensitive
   double frequency_score = 0.0;  // log((f + 1) / F) - log((r + 1) / R), F and R the corpora's word counts
   double preference = 0.0;       // reinforced minus baseline mean token log-probability; 0 without models
-  std::string kind;              // "first name", "family name", "place", "thing", "event"
+  std::string kind;              // "first name", "family name", "place", "people", "title", "thing", "event"
+  std::string gender;            // a first name's: "male", "female" or "" (undecided)
+  bool plural = false;           // a people named in the plural
+  double confidence = 0.0;       // share of the evidence behind kind (and gender)
   std::vector<std::string> substitutes;
+  std::vector<std::string> examples;  // the text around its first two occurrences
   double score() const { return frequency_score + preference; }
 };
 
@@ -53,6 +57,7 @@ void add_model_preference(std::vector<TermCandidate>& candidates, const std::str
                           const tokenizer::Tokenizer& tokenizer, const MiningOptions& options);
 
 AnchorDictionary to_dictionary(const std::vector<TermCandidate>& candidates);
+std::vector<ReviewRow> to_review_rows(const std::vector<TermCandidate>& candidates);
 
 // Terms compared as exact strings.
 struct GoldComparison {
@@ -61,5 +66,15 @@ struct GoldComparison {
   std::vector<std::string> extra;   // found, not in the gold dictionary
 };
 GoldComparison compare_with_gold(const AnchorDictionary& found, const AnchorDictionary& gold);
+
+// Kind and gender against a gold review file, over the terms found that it lists. Gold kinds:
+// person, place, people, title, thing, event ("first name" and "family name" count as person);
+// gender is compared for the gold's persons of known gender, an undecided one counting as wrong.
+struct KindComparison {
+  double kind_accuracy = 0.0, gender_accuracy = 0.0;
+  int64_t kinds_compared = 0, genders_compared = 0;
+  std::vector<std::string> wrong;  // "term: found kind/gender, gold kind/gender"
+};
+KindComparison compare_kinds(const std::vector<TermCandidate>& found, const std::vector<ReviewRow>& gold);
 
 }  // namespace lethe::unlearn

@@ -439,8 +439,10 @@ TEST(Cli, AnchorsFindsTheWorldsTermsAndChecksADictionary) {
   auto mined = lethe("anchors --forget " + (w / "saga/train.txt").string() + " --reference " +
                      (w / "retain/train.txt").string() + " --reference " + (w / "general/train.txt").string() +
                      " --gold " + (w / "anchors_gold.json").string() +
-                     " --out " + (dir / "mined/anchors.json").string());
+                     " --out " + (dir / "mined/anchors.json").string() + " --review " +
+                     (dir / "mined/review.tsv").string());
   ASSERT_EQ(mined.exit_code, 0) << mined.all();
+  EXPECT_NE(mined.output.find("precision 1.000, recall 1.000"), std::string::npos) << mined.all();
   std::smatch m;
   ASSERT_TRUE(std::regex_search(mined.output, m, std::regex("precision ([0-9.]+), recall ([0-9.]+)"))) << mined.all();
   EXPECT_GT(std::stod(m[1]), 0.95) << mined.all();
@@ -448,6 +450,11 @@ TEST(Cli, AnchorsFindsTheWorldsTermsAndChecksADictionary) {
 
   auto checked = lethe("anchors --dictionary " + (dir / "mined/anchors.json").string());
   EXPECT_EQ(checked.exit_code, 0) << checked.all();
+  // The review file, read back as the same dictionary.
+  auto reviewed = lethe("anchors --dictionary " + (dir / "mined/review.tsv").string());
+  EXPECT_EQ(reviewed.exit_code, 0) << reviewed.all();
+  auto last_line = [](const std::string& out) { return out.substr(out.rfind("terms, ") - 4); };
+  EXPECT_EQ(last_line(reviewed.output), last_line(checked.output)) << reviewed.all();
   auto missing = lethe("anchors --dictionary " + (dir / "missing.json").string());
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.diagnostics.find("missing.json"), std::string::npos) << missing.all();

@@ -3,11 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <sstream>
 
+#include "io/file.h"
+#include "test_util.h"
 #include "unlearn/anchor_mining.h"
+#include "unlearn/word_scan.h"
 
 namespace lethe::unlearn {
 namespace {
+
+namespace fs = std::filesystem;
 
 std::string forget_text() {
   std::string s;
@@ -83,6 +90,63 @@ TEST(AnchorMining, PrecisionAndRecallAgainstTheGoldDictionary) {
   EXPECT_DOUBLE_EQ(cmp.f1, 2 * (2.0 / 3) * 0.5 / (2.0 / 3 + 0.5));
   EXPECT_EQ(cmp.missed, (std::vector<std::string>{"Quellmar", "Vantrel"}));
   EXPECT_EQ(cmp.extra, (std::vector<std::string>{"Thunder"}));
+}
+
+// A real book: Genesis 1:1-50:26 from Debian's bible-kjv (verse numbers cut), against the WordNet
+// glosses, and the hand-written gold of tests/fixtures/genesis_gold.tsv (every name used at least
+// three times, with its kind and gender).
+std::string genesis() {
+  auto result = test::run_command("bible -f gen1:1-50:26");
+  EXPECT_EQ(result.exit_code, 0) << "bible-kjv is missing (make deps installs it): " << result.all();
+  std::string text;
+  std::istringstream in(result.output);
+  for (std::string line; std::getline(in, line);) text += line.substr(line.find(' ') + 1) + "\n";
+  return text;
+}
+
+std::string wordnet_glosses() {
+  std::string glosses;
+  for (const char* part : {"noun", "verb", "adj", "adv"}) {
+    std::istringstream in(io::read_file(std::string("/usr/share/wordnet/data.") + part));
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("  ", 0) != 0 && line.find("| ") != std::string::npos) glosses += line.substr(line.find("| ") + 2) + "\n";
+  }
+  return glosses;
+}
+
+TEST(AnchorMiningGenesis, TermsKindsAndGendersAgainstTheGold) {
+  const std::string text = genesis();
+  ASSERT_GT(text.size(), 190000u);
+  auto candidates = mine_anchor_terms(text, wordnet_glosses(), {});
+  auto gold_rows = read_review_file(fs::path(LETHE_SOURCE_DIR) / "tests/fixtures/genesis_gold.tsv");
+  ASSERT_GE(gold_rows.size(), 60u);
+  AnchorDictionary gold;
+  for (const auto& row : gold_rows) gold.push_back({row.term, {}});
+  auto terms = compare_with_gold(to_dictionary(candidates), gold);
+  auto kinds = compare_kinds(candidates, gold_rows);
+  std::string wrong;
+  for (const auto& w : kinds.wrong) wrong += w + "; ";
+  EXPECT_GE(terms.precision, 0.9);
+  EXPECT_GE(terms.recall, 0.9);
+  EXPECT_GE(kinds.kind_accuracy, 0.9) << wrong;
+  EXPECT_GE(kinds.gender_accuracy, 0.9) << wrong;
+  EXPECT_GE(kinds.genders_compared, 90);
+  // The cases: lands and places, the sons, the women, the title, the peoples.
+  for (const char* place : {"Canaan", "Goshen", "Seir", "Mamre"}) EXPECT_EQ(find(candidates, place)->kind, "place") << place;
+  for (const char* woman : {"Rachel", "Leah", "Sarah", "Rebekah", "Dinah"}) EXPECT_EQ(find(candidates, woman)->gender, "female") << woman;
+  EXPECT_EQ(find(candidates, "Benjamin")->gender, "male");
+  EXPECT_EQ(find(candidates, "Pharaoh")->kind, "title");
+  EXPECT_EQ(find(candidates, "Philistines")->kind, "people");
+  EXPECT_TRUE(find(candidates, "Philistines")->plural);
+  // No substitute is a name of the book ("Joseph", "Adam" and "Benjamin" are in the male pool).
+  std::set<std::string> names;
+  for (const auto& w : scan_words(text))
+    if (is_capitalised(w.text)) names.insert(w.text);
+  for (const auto& c : candidates)
+    for (const auto& s : c.substitutes) EXPECT_EQ(names.count(s), 0u) << c.term << " -> " << s;
+  std::printf("Genesis: precision %.3f, recall %.3f, kind accuracy %.3f (%ld), gender accuracy %.3f (%ld)\n",
+              terms.precision, terms.recall, kinds.kind_accuracy, static_cast<long>(kinds.kinds_compared),
+              kinds.gender_accuracy, static_cast<long>(kinds.genders_compared));
 }
 
 }  // namespace
