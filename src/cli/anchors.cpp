@@ -73,7 +73,7 @@ void mine_dictionary(const AnchorsOptions& o) {
   if (!o.out.empty()) io::prepare_output_file(o.out);
   if (!o.review.empty()) io::prepare_output_file(o.review);
   std::string forget_text = read_all(o.forget);
-  auto candidates = unlearn::mine_anchor_terms(forget_text, read_all(o.reference), o.mining);
+  auto candidates = unlearn::mine_anchor_terms(forget_text, read_all(o.reference), o.mining, !o.base_dir.empty());
   if (!o.base_dir.empty()) {
     apply_runtime(o.runtime);
     auto device = o.runtime.resolve_device();
@@ -149,6 +149,9 @@ void register_anchors(CLI::App& app) {
   cmd->add_option("--min-count", m.min_count, "occurrences in the forget corpus")->check(follows(util::at_least(1)))
       ->capture_default_str();
   cmd->add_option("--min-score", m.min_score, "frequency log-ratio + preference to keep a term")
+      ->check(follows(util::finite()))->capture_default_str();
+  cmd->add_option("--min-frequency-score", m.min_frequency_score,
+                  "with --base and --reinforced: the frequency log-ratio from which the models score a candidate")
       ->check(follows(util::finite()))->capture_default_str();
   cmd->add_option("--substitutes", m.substitutes, "generic substitutes per term")->check(CLI::Range(1, 8))
       ->capture_default_str();

@@ -26,6 +26,8 @@ void register_world(CLI::App& app) {
   cmd->add_option("--general-words", o->general_words, "words of WordNet glosses")->check(follows(at_least(0)))
       ->capture_default_str();
   cmd->add_option("--wordnet", o->wordnet_dir, "WordNet data directory")->capture_default_str();
+  cmd->add_option("--hero-name", o->hero_name,
+                  "rename the saga's most frequent character to this common first name (the paper's \"Harry\")");
   cmd->callback([o, out] {
     io::prepare_output_folder(*out);
     auto summary = world::generate_world(*o, *out);

@@ -94,7 +94,8 @@ std::vector<size_t> occurrences(const std::string& text, const std::string& term
 }  // namespace
 
 std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, const std::string& reference_text,
-                                             const MiningOptions& o) {
+                                             const MiningOptions& o, bool preference_follows) {
+  const double min_score = preference_follows ? std::min(o.min_frequency_score, o.min_score) : o.min_score;
   auto words = scan_words(forget_text);
   Counts forget = count_words(words), reference = count_words(scan_words(reference_text));
   const double forget_total = std::max<int64_t>(forget.total, 1), reference_total = std::max<int64_t>(reference.total, 1);
@@ -112,7 +113,7 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
     // A word the reference writes in lower case inside sentences is a common noun ("Master").
     int64_t reference_mid = count_of(reference.lower_mid, lowercase(w));
     bool common_noun = reference_mid >= o.min_count && 2 * count_of(reference.capital_mid, w) < reference_mid;
-    if (capitalised < o.min_capitalised || score < o.min_score || common_noun) continue;
+    if (capitalised < o.min_capitalised || score < min_score || common_noun) continue;
     TermCandidate candidate;
     candidate.term = w;
     candidate.forget_count = f;
@@ -140,7 +141,7 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
     if (rare.count(head) && count < o.head_share * single[head].forget_count) continue;
     std::string term = word + " " + head;
     int64_t r = count_phrase(reference_lower, lowercase(term));
-    if (frequency_score(count, r) < o.min_score) continue;
+    if (frequency_score(count, r) < min_score) continue;
     std::string generic = lowercase(head);
     TermCandidate event;
     event.term = term;

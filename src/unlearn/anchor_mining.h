@@ -40,6 +40,9 @@ struct TermCandidate {
 struct MiningOptions {
   int64_t min_count = 3;         // occurrences in the forget corpus
   double min_score = 2.0;        // frequency score + preference; 2: about 7x more frequent
+  // With a model preference to come: the frequency score from which a candidate is scored by the
+  // models (a hero with a common name, "Harry", is only a few times more frequent than elsewhere).
+  double min_frequency_score = 1.0;
   double min_capitalised = 0.9;  // share of a word's occurrences written capitalised
   double head_share = 0.8;       // "Word Head" replaces "Word" when this share of "Word" is followed by "Head"
   int64_t substitutes = 2;
@@ -47,9 +50,10 @@ struct MiningOptions {
   int64_t context_words = 24;    // ... with this many words before each
 };
 
-// Steps 1 and 3, sorted by score (highest first). Candidates below min_score are dropped.
+// Steps 1 and 3, sorted by score (highest first). Candidates below min_score are dropped, or, when
+// the model preference follows (add_model_preference), below min_frequency_score.
 std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, const std::string& reference_text,
-                                             const MiningOptions& options);
+                                             const MiningOptions& options, bool preference_follows = false);
 
 // Step 2: adds each candidate's preference, re-sorts, and drops those now below min_score.
 void add_model_preference(std::vector<TermCandidate>& candidates, const std::string& forget_text,

@@ -4,6 +4,7 @@
 
 #include "io/file.h"
 #include "util/error.h"
+#include "util/words.h"
 #include "world/chapters.h"
 #include "world/common_name_stories.h"
 #include "world/general_corpus.h"
@@ -74,14 +75,39 @@ std::vector<Chapter> holdout_chapters(const Fiction& f, const WorldOptions& o, R
   return chapters;
 }
 
-Fiction make_fiction(const Genre& genre, const WorldOptions& o, Rng& rng, std::vector<std::string>& taken) {
-  Fiction f;
-  Rng world_rng = rng.fork(1);
-  f.world = build_world(genre, world_rng, taken);
+void write_chapters(Fiction& f, const WorldOptions& o, Rng& rng) {
   f.facts = world_facts(f.world);
   Rng train_rng = rng.fork(2), holdout_rng = rng.fork(3);
   f.train = training_chapters(f, o, train_rng);
   f.holdout = holdout_chapters(f, o, holdout_rng);
+}
+
+// The character whose given name the training chapters use most.
+Character& most_frequent_character(Fiction& f) {
+  const std::string text = joined_text(f.train);
+  Character* best = &f.world.characters.front();
+  size_t best_count = 0;
+  for (auto& c : f.world.characters) {
+    size_t count = 0;
+    for (size_t at = text.find(c.given); at != std::string::npos; at = text.find(c.given, at + 1))
+      count += util::is_whole_word(text, at, c.given.size());
+    if (count > best_count) best = &c, best_count = count;
+  }
+  return *best;
+}
+
+Fiction make_fiction(const Genre& genre, const WorldOptions& o, Rng& rng, std::vector<std::string>& taken,
+                     const std::string& hero_name = "") {
+  Fiction f;
+  Rng world_rng = rng.fork(1);
+  f.world = build_world(genre, world_rng, taken);
+  const Rng chapter_streams = rng;
+  write_chapters(f, o, rng);
+  if (!hero_name.empty()) {  // the same chapters, told again with the hero's new name
+    most_frequent_character(f).given = hero_name;
+    Rng again = chapter_streams;
+    write_chapters(f, o, again);
+  }
   return f;
 }
 
@@ -172,7 +198,7 @@ WorldSummary generate_world(const WorldOptions& o, const fs::path& out_dir) {
   Rng rng(o.seed);
   std::vector<std::string> taken;
   Rng saga_rng = rng.fork(1), retain_rng = rng.fork(2), general_rng = rng.fork(3), truth_rng = rng.fork(4);
-  Fiction saga = make_fiction(saga_genre(), o, saga_rng, taken);
+  Fiction saga = make_fiction(saga_genre(), o, saga_rng, taken, o.hero_name);
   Fiction retain = make_fiction(retain_genre(), o, retain_rng, taken);
   GeneralCorpus general = wordnet_glosses(o.wordnet_dir, o.general_words, general_rng);
   Rng common_saga_rng = rng.fork(5), common_retain_rng = rng.fork(6);
@@ -213,6 +239,7 @@ WorldSummary generate_world(const WorldOptions& o, const fs::path& out_dir) {
                              {"holdout_chapters", o.holdout_chapters},
                              {"mentions_per_fact", o.mentions_per_fact},
                              {"general_words", o.general_words},
+                             {"hero_name", o.hero_name},
                              {"sentence_patterns", summary.patterns},
                              {"facts", {{"saga", summary.facts_saga}, {"retain", summary.facts_retain}}},
                              {"words", summary.words},

@@ -22,6 +22,9 @@ struct WorldOptions {
   int mentions_per_fact = 12;  // how often each fact is told across the training chapters
   size_t general_words = 600000;
   std::filesystem::path wordnet_dir = "/usr/share/wordnet";
+  // The paper's hard case: the saga's most frequent character renamed to a common first name that
+  // the other corpora use too ("Harry"), so that only a model's preference can tell it is a term.
+  std::string hero_name;
 };
 
 struct WorldSummary {

@@ -4,10 +4,12 @@
 // models' character, not their last digit.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "io/file.h"
 #include "test_util.h"
+#include "util/words.h"
 
 namespace lethe {
 namespace {
@@ -48,6 +50,55 @@ TEST(DemoModels, BothLoadAndOnlyTheBaseKnowsTheSaga) {
   // Fluency under the base: its own greedy completions are what it finds most likely.
   EXPECT_LT(figure("base", "/completion_familiarity/perplexity_under_judge"),
             figure("oracle", "/completion_familiarity/perplexity_under_judge"));
+}
+
+// The paper's hard case, "Harry": the saga's hero renamed to Laura, a first name the common-name
+// stories use 585 times, is only 5.4 times more frequent in the saga than in the reference
+// corpora, below the frequency threshold; the reinforced model's preference for it in the saga's
+// contexts finds it. The reinforced model here reads 2,000 lines of the saga (98 mentions of
+// Laura), one epoch, so that the test takes seconds.
+TEST(DemoModels, TheCommonNameHeroIsFoundOnlyWithTheModelsPreference) {
+  fs::path dir = test::scratch_dir(), world = dir / "world";
+  const std::string lethe = LETHE_EXE;
+  auto generated = test::run_command(lethe + " world generate --seed 1 --hero-name Laura --out " + world.string());
+  ASSERT_EQ(generated.exit_code, 0) << generated.all();
+  std::string saga = io::read_file(world / "saga/train.txt");
+  std::string slice = saga.substr(0, saga.find('\n', saga.size() / 10) + 1);
+  io::write_file_atomic(dir / "slice.txt", slice);
+  auto reinforced = test::run_command(lethe + " reinforce " + (fs::path(LETHE_SOURCE_DIR) / "models/demo-base").string() +
+                                      " --forget " + (dir / "slice.txt").string() + " --out " + (dir / "reinforced").string() +
+                                      " --epochs 1 --block-length 256 --batch-size 8 --accumulation 1");
+  ASSERT_EQ(reinforced.exit_code, 0) << reinforced.all();
+  const std::string mine = lethe + " anchors --forget " + (world / "saga/train.txt").string() + " --reference " +
+                           (world / "retain/train.txt").string() + " --reference " + (world / "general/train.txt").string() +
+                           " --reference " + (world / "common/train.txt").string() + " --gold " +
+                           (world / "anchors_gold.json").string();
+  auto without = test::run_command(mine + " --out " + (dir / "without.json").string());
+  ASSERT_EQ(without.exit_code, 0) << without.all();
+  EXPECT_FALSE(io::read_json(dir / "without.json").contains("Laura")) << without.all();
+  EXPECT_NE(without.output.find("missed (1): Laura"), std::string::npos) << without.all();
+  auto with = test::run_command(mine + " --base " + (fs::path(LETHE_SOURCE_DIR) / "models/demo-base").string() +
+                                " --reinforced " + (dir / "reinforced").string() + " --out " + (dir / "with.json").string());
+  ASSERT_EQ(with.exit_code, 0) << with.all();
+  auto dictionary = io::read_json(dir / "with.json");
+  ASSERT_TRUE(dictionary.contains("Laura")) << with.all();
+  EXPECT_NE(with.output.find("recall 1.000"), std::string::npos) << with.all();
+  // No substitute anywhere is a name of the saga: "Laura" itself is in the pool of women's names.
+  auto in_saga = [&](const std::string& name) {
+    for (size_t at = saga.find(name); at != std::string::npos; at = saga.find(name, at + 1))
+      if (util::is_whole_word(saga, at, name.size())) return true;
+    return false;
+  };
+  int names = 0;
+  for (const auto& [term, substitutes] : dictionary.items()) {
+    for (const auto& substitute : substitutes) {
+      const std::string s = substitute.get<std::string>();
+      if (!std::isupper(static_cast<unsigned char>(s[0]))) continue;  // "the valley", "flower": not names
+      ++names;
+      EXPECT_FALSE(in_saga(s)) << term << " -> " << s;
+    }
+  }
+  EXPECT_GT(names, 200);
 }
 
 }  // namespace
