@@ -83,12 +83,13 @@ void mine_dictionary(const AnchorsOptions& o) {
     fmt::print(stderr, "scoring {} candidates with both models\n", candidates.size());
     unlearn::add_model_preference(candidates, forget_text, base, reinforced, *tok, o.mining);
   }
-  fmt::print("{:<28} {:<12} {:<7} {:>5} {:>7} {:>7} {:>9} {:>10}  substitutes\n", "term", "kind", "gender", "conf.",
-             "forget", "refer.", "freq.", "preference");
+  fmt::print("{:<28} {:<12} {:<7} {:>5} {:>7} {:>7} {:>9} {:>10} {:>7}  substitutes\n", "term", "kind", "gender",
+             "conf.", "forget", "refer.", "freq.", "preference", "she-he");
   for (size_t i = 0; i < candidates.size() && i < o.show; ++i) {
     const auto& c = candidates[i];
-    fmt::print("{:<28} {:<12} {:<7} {:>5.2f} {:>7} {:>7} {:>9.2f} {:>10.3f}  {}\n", c.term, c.kind, c.gender,
-               c.confidence, c.forget_count, c.reference_count, c.frequency_score, c.preference, join(c.substitutes));
+    fmt::print("{:<28} {:<12} {:<7} {:>5.2f} {:>7} {:>7} {:>9.2f} {:>10.3f} {:>7.2f}  {}\n", c.term, c.named.kind,
+               c.named.gender, c.named.confidence, c.forget_count, c.reference_count, c.frequency_score, c.preference,
+               c.she_preference, join(c.substitutes));
   }
   if (candidates.size() > o.show) fmt::print("... and {} more (--show N prints more)\n", candidates.size() - o.show);
   auto dictionary = unlearn::to_dictionary(candidates);

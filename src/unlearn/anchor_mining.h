@@ -18,6 +18,7 @@
 #include "model/llama.h"
 #include "tokenizer/tokenizer.h"
 #include "unlearn/anchor_dictionary.h"
+#include "unlearn/generic_substitutes.h"
 #include "unlearn/review_file.h"
 
 namespace lethe::unlearn {
@@ -28,10 +29,11 @@ struct TermCandidate {
   int64_t reference_count = 0;   // case-insensitive
   double frequency_score = 0.0;  // log((f + 1) / F) - log((r + 1) / R), F and R the corpora's word counts
   double preference = 0.0;       // reinforced minus baseline mean token log-probability; 0 without models
-  std::string kind;              // "first name", "family name", "place", "people", "title", "thing", "event"
-  std::string gender;            // a first name's: "male", "female" or "" (undecided)
-  bool plural = false;           // a people named in the plural
-  double confidence = 0.0;       // share of the evidence behind kind (and gender)
+  TermKind named;                // what it names: kind ("event" for "Word Head"), gender, confidence
+  // A first name's without textual gender evidence: log p(" she") - log p(" he") under the
+  // reinforced model after its sentence up to it and " smiled, and" ("Then Laura smiled, and"),
+  // averaged over occurrences; 0 otherwise.
+  double she_preference = 0.0;
   std::vector<std::string> substitutes;
   std::vector<std::string> examples;  // the text around its first two occurrences
   double score() const { return frequency_score + preference; }
@@ -55,7 +57,9 @@ struct MiningOptions {
 std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, const std::string& reference_text,
                                              const MiningOptions& options, bool preference_follows = false);
 
-// Step 2: adds each candidate's preference, re-sorts, and drops those now below min_score.
+// Step 2: adds each candidate's preference, re-sorts, and drops those now below min_score; for a
+// first name whose gender the text gives no evidence of, the reinforced model's she/he preference
+// decides it (up to 3 votes); then picks the substitutes again.
 void add_model_preference(std::vector<TermCandidate>& candidates, const std::string& forget_text,
                           model::CausalLM& baseline, model::CausalLM& reinforced,
                           const tokenizer::Tokenizer& tokenizer, const MiningOptions& options);

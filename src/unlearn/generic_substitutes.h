@@ -19,6 +19,9 @@ struct TermKind {
   std::string gender;
   bool plural = false;
   double confidence = 0.0;  // 0 to 1: the share of the evidence behind the decision
+  // The evidence: the share of the kind's votes, and a first name's votes for each gender.
+  double kind_share = 0.0;
+  double male_votes = 0.0, female_votes = 0.0;
 };
 
 class SubstitutePicker {

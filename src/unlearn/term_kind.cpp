@@ -149,18 +149,23 @@ TermKind decide_term_kind(const std::string& term, const std::vector<Word>& word
     if (!list.empty()) gender[list] += 1;
   }
   TermKind out;
-  double share = 0;
-  std::string decided = best_of(kind, share);
+  std::string decided = best_of(kind, out.kind_share);
   out.kind = decided.empty() ? "first name" : decided;  // a rare capitalised word is most often a name
-  out.confidence = decided.empty() ? 0.5 : share;
+  if (decided.empty()) out.kind_share = 0.5;
   if (out.kind == "first name" && titled_in_reference) out.kind = "title";  // "Pharaoh said": the Pharaohs
   if (out.kind == "people") out.plural = ends_with(term, "s");
-  if (out.kind == "first name") {
-    double gender_share = 0;
-    out.gender = best_of(gender, gender_share);
-    out.confidence *= out.gender.empty() ? 0.5 : gender_share;
-  }
+  out.male_votes = gender["male"];
+  out.female_votes = gender["female"];
+  settle_gender(out);
   return out;
+}
+
+void settle_gender(TermKind& k) {
+  k.confidence = k.kind_share;
+  if (k.kind != "first name") return;
+  double gender_share = 0;
+  k.gender = best_of({{"male", k.male_votes}, {"female", k.female_votes}}, gender_share);
+  k.confidence *= k.gender.empty() ? 0.5 : gender_share;
 }
 
 }  // namespace lethe::unlearn

@@ -46,12 +46,12 @@ TEST(AnchorMining, RareCapitalisedWordsBecomeTermsOfTheirKind) {
   for (const auto& c : candidates) terms.insert(c.term);
   // "Mira" occurs 4 times too but "Thunder", "Nobody" and "In" are common words of the reference.
   EXPECT_EQ(terms, (std::set<std::string>{"Zorbix", "Quellmar", "Ashmoor", "Vantrel", "Belwhelp Tournament", "Mira"}));
-  EXPECT_EQ(find(candidates, "Zorbix")->kind, "first name");
-  EXPECT_EQ(find(candidates, "Quellmar")->kind, "family name");
-  EXPECT_EQ(find(candidates, "Ashmoor")->kind, "place");
-  EXPECT_EQ(find(candidates, "Vantrel")->kind, "thing");
+  EXPECT_EQ(find(candidates, "Zorbix")->named.kind, "first name");
+  EXPECT_EQ(find(candidates, "Quellmar")->named.kind, "family name");
+  EXPECT_EQ(find(candidates, "Ashmoor")->named.kind, "place");
+  EXPECT_EQ(find(candidates, "Vantrel")->named.kind, "thing");
   const auto* event = find(candidates, "Belwhelp Tournament");
-  EXPECT_EQ(event->kind, "event");
+  EXPECT_EQ(event->named.kind, "event");
   EXPECT_EQ(event->substitutes, (std::vector<std::string>{"the tournament", "the old tournament"}));
   for (const auto& c : candidates) {
     EXPECT_EQ(c.substitutes.size(), 2u) << c.term;
@@ -132,12 +132,12 @@ TEST(AnchorMiningGenesis, TermsKindsAndGendersAgainstTheGold) {
   EXPECT_GE(kinds.gender_accuracy, 0.9) << wrong;
   EXPECT_GE(kinds.genders_compared, 90);
   // The cases: lands and places, the sons, the women, the title, the peoples.
-  for (const char* place : {"Canaan", "Goshen", "Seir", "Mamre"}) EXPECT_EQ(find(candidates, place)->kind, "place") << place;
-  for (const char* woman : {"Rachel", "Leah", "Sarah", "Rebekah", "Dinah"}) EXPECT_EQ(find(candidates, woman)->gender, "female") << woman;
-  EXPECT_EQ(find(candidates, "Benjamin")->gender, "male");
-  EXPECT_EQ(find(candidates, "Pharaoh")->kind, "title");
-  EXPECT_EQ(find(candidates, "Philistines")->kind, "people");
-  EXPECT_TRUE(find(candidates, "Philistines")->plural);
+  for (const char* place : {"Canaan", "Goshen", "Seir", "Mamre"}) EXPECT_EQ(find(candidates, place)->named.kind, "place") << place;
+  for (const char* woman : {"Rachel", "Leah", "Sarah", "Rebekah", "Dinah"}) EXPECT_EQ(find(candidates, woman)->named.gender, "female") << woman;
+  EXPECT_EQ(find(candidates, "Benjamin")->named.gender, "male");
+  EXPECT_EQ(find(candidates, "Pharaoh")->named.kind, "title");
+  EXPECT_EQ(find(candidates, "Philistines")->named.kind, "people");
+  EXPECT_TRUE(find(candidates, "Philistines")->named.plural);
   // No substitute is a name of the book ("Joseph", "Adam" and "Benjamin" are in the male pool).
   std::set<std::string> names;
   for (const auto& w : scan_words(text))
