@@ -5,6 +5,7 @@
 #include "cli/runtime.h"
 #include "train/trainer.h"
 #include "unlearn/pipeline.h"
+#include "util/error.h"
 
 namespace lethe::cli {
 namespace {
@@ -16,6 +17,11 @@ struct UnlearnOptions {
 
 void run_unlearn(const UnlearnOptions& o) {
   apply_runtime(o.runtime);
+  // Every stage trains and labels in float32 (frozen weights in bfloat16 come with adapters);
+  // a --dtype asking for less is refused rather than ignored.
+  if (o.runtime.dtype != "auto" && o.runtime.dtype != "float32")
+    throw Error(fmt::format("--dtype {}: lethe unlearn trains in float32 (save_dtype sets the written weights)",
+                            o.runtime.dtype));
   train::install_interrupt_handler();
   auto config = unlearn::read_pipeline_config(o.config);
   fmt::print(stderr, "preset {}: {} -> {}\n", config.preset, config.base.string(), (config.out / "unlearned").string());

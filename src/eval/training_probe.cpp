@@ -22,7 +22,7 @@ template <typename T>
 std::vector<T> first_items(const fs::path& path, std::size_t limit, std::vector<T> (*read)(const fs::path&)) {
   if (!fs::exists(path)) return {};
   auto items = read(path);
-  if (items.size() > limit) items.resize(limit);
+  if (limit > 0 && items.size() > limit) items.resize(limit);  // 0: all, as lethe eval --limit
   return items;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // A quick measurement to log while a model is fine-tuned (TrainerOptions::probe): knowledge QA
 // exact match on the first `limit` forget and retain questions and completion familiarity on the
-// first `limit` prompts, from whichever of those suite files exist.
+// first `limit` prompts (0: all of them), from whichever of those suite files exist.
 #include <cstddef>
 #include <filesystem>
 #include <functional>

@@ -183,6 +183,9 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   if (c.forget.empty()) throw Error(path.string() + ": forget (the corpus to forget) is required");
   if (c.eval_every > 0 && c.eval_suite.empty())
     throw Error(path.string() + ": [eval] every > 0 needs a suite (suite = \"DIR\")");
+  if (c.labels.alphas.size() != 1)  // each alpha costs a labelling pass; the fine-tune uses one
+    throw Error(fmt::format("{}: [labels] alpha: the pipeline fine-tunes on one alpha, {} given (lethe labels "
+                            "computes several into one file)", path.string(), c.labels.alphas.size()));
   if (c.retain_weight > 0 && c.retain.empty())
     throw Error(path.string() + ": retain_weight > 0 needs retain text (retain = [...])");
   return c;

@@ -140,6 +140,7 @@ const std::vector<BadInput>& bad_inputs() {
       {"unlearn --config {toml:[labels]\nsoft_top_k = 100000}", 1, "soft_top_k 100000 is more than the vocabulary"},
       {"unlearn --config {toml:[eval]\nevery = -1}", 1, "eval.every"},
       {"unlearn --config {toml:[eval]\nlimit = -1}", 1, "eval.limit"},
+      {"unlearn --dtype bfloat16 --config {toml:seed = 1}", 1, "--dtype bfloat16: lethe unlearn trains in float32"},
       {"unlearn --config {toml:learning_rate = 1}", 1, "learning_rate is not a setting"},
       // info cross-checks config and tensors as loading does
       {"info {layers}", 1, "is missing (config.json: 1000000000 layers"},

@@ -11,6 +11,7 @@
 #include "eval/evaluation.h"
 #include "eval/suite_metrics.h"
 #include "eval/token_scores.h"
+#include "eval/training_probe.h"
 #include "model/config.h"
 #include "test_util.h"
 #include "tokenizer/sentencepiece_training.h"
@@ -190,6 +191,16 @@ TEST_F(SuiteMetrics, MultipleInputsScoreTheContinuationAfterEachChoice) {
   items[1] = {"worst", "", choices, 1 - best, " the dog", " "};
   auto r = multiple_choice(m, *tok_, items, /*add_bos=*/false, {});
   EXPECT_DOUBLE_EQ(r.acc, 0.5);
+}
+
+// The fine-tune's probe reads the first `limit` items of each file, all of them with 0 as lethe
+// eval --limit (before, 0 meant none, and the probe refused to start: "no forget_qa.jsonl").
+TEST_F(SuiteMetrics, TrainingProbeLimitZeroMeansEveryItem) {
+  auto dir = test::scratch_dir();
+  std::ofstream(dir / "forget_qa.jsonl") << R"({"id": "a", "question": "Who went?", "answer": "Zorbix"})" "\n"
+                                         << R"({"id": "b", "question": "Who sailed?", "answer": "the sailor"})" "\n";
+  auto m = parrot(8);
+  for (size_t limit : {0, 1}) EXPECT_TRUE(make_training_probe(dir, limit, *tok_)(m).contains("forget_qa")) << limit;
 }
 
 TEST_F(SuiteMetrics, MembershipScoresOfAPassageTheModelPredicts) {

@@ -39,13 +39,13 @@ TEST(PipelineConfig, WhpIsThePapersRecipe) {
 
 TEST(PipelineConfig, WhpPlusAndTheFilesOwnValues) {
   auto c = read_pipeline_config(write_config(std::string("preset = \"whp-plus\"\n") + kRequired +
-                                             "retain = [\"a.txt\", \"b.txt\"]\n[labels]\nalpha = [5, 2.5]\n"
+                                             "retain = [\"a.txt\", \"b.txt\"]\n[labels]\nalpha = [2.5]\n"
                                              "translations = 2\n[finetune]\nretain_weight = 0.5\n"
                                              "[eval]\nsuite = \"world/suite\"\nevery = 20\n"));
   EXPECT_TRUE(c.soft);
   EXPECT_EQ(c.labels.soft_top_k, 16);
   EXPECT_EQ(c.labels.translations, 2);
-  EXPECT_EQ(c.labels.alphas, (std::vector<double>{5.0, 2.5}));
+  EXPECT_EQ(c.labels.alphas, (std::vector<double>{2.5}));
   EXPECT_EQ(c.retain_weight, 0.5);
   EXPECT_EQ(c.retain.size(), 2u);
   EXPECT_EQ(c.eval_every, 20);
@@ -65,6 +65,8 @@ TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
       {"base = \"b\"\nforget = \"f\"\nout = \"o\"\n", "dictionary is required"},
       {std::string(kRequired) + "[finetune]\nretain_weight = 1.0\n", "needs retain text"},
       {std::string(kRequired) + "[eval]\nevery = 10\n", "needs a suite"},
+      // Each alpha costs a labelling pass and the fine-tune uses one (before, the first, silently).
+      {std::string(kRequired) + "[labels]\nalpha = [5, 2.5]\n", "the pipeline fine-tunes on one alpha, 2 given"},
       {"base = \"b\"\nforget = [1]\ndictionary = \"d\"\nout = \"o\"\n", ":2: forget must be a list of paths"},
   };
   for (const auto& c : cases) {
