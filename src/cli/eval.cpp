@@ -66,7 +66,7 @@ std::vector<fs::path> suite_files(const fs::path& dir) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir))
     if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
-  for (const auto& task : eval::harness_tasks(dir)) files.push_back(dir / "harness" / (task + ".jsonl"));
+  for (const auto& task : eval::suite_harness_tasks(dir)) files.push_back(dir / "harness" / (task + ".jsonl"));
   std::sort(files.begin(), files.end());
   return files;
 }

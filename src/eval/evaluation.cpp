@@ -97,7 +97,7 @@ json membership_section(const MembershipScores& forget, const MembershipScores& 
 
 }  // namespace
 
-std::vector<std::string> harness_tasks(const fs::path& suite_dir) {
+std::vector<std::string> suite_harness_tasks(const fs::path& suite_dir) {
   std::vector<std::string> tasks;
   if (!fs::is_directory(suite_dir / "harness")) return tasks;
   for (const auto& entry : fs::directory_iterator(suite_dir / "harness"))
@@ -128,7 +128,7 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
                                                      /*add_bos=*/true, m, p));
     });
   }
-  std::vector<std::string> tasks = harness_tasks(o.suite_dir);
+  std::vector<std::string> tasks = suite_harness_tasks(o.suite_dir);
   if (!tasks.empty()) {
     SectionRunner harness(r["harness"], o, name, progress);
     for (const auto& task : tasks) {

@@ -41,7 +41,7 @@ struct EvaluationOptions {
 
 // The lm-evaluation-harness tasks of a suite folder, harness/NAME.jsonl (written by `lethe suite
 // import`): their names, sorted.
-std::vector<std::string> harness_tasks(const std::filesystem::path& suite_dir);
+std::vector<std::string> suite_harness_tasks(const std::filesystem::path& suite_dir);
 
 // Makes the progress callback of one metric of one model: label ("base forget_qa") -> callback.
 using ProgressFactory = std::function<ProgressCallback(const std::string& label)>;

@@ -175,6 +175,7 @@ std::vector<MultipleChoiceItem> import_harness_task(const std::string& task, con
   std::vector<MultipleChoiceItem> items;
   for_each_jsonl_record(documents, [&](const JsonlRecord& record) {
     MultipleChoiceItem item = converter->second(record);
+    if (item.choices.size() < 2) record.fail(fmt::format("{} choice(s); at least 2 are needed", item.choices.size()));
     if (item.gold >= item.choices.size())
       record.fail(fmt::format("gold answer {} is out of range for {} choices", item.gold, item.choices.size()));
     for (const auto& choice : item.choices)

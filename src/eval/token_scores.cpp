@@ -9,9 +9,10 @@ namespace lethe::eval {
 namespace {
 
 // The request cut to the model's context: its context whole, its continuation as far as it fits.
+// The last token is never an input (nothing after it is scored), so max_length + 1 tokens fit.
 ScoreRequest fitted(const ScoreRequest& request, int64_t max_length) {
   if (request.context.empty()) throw Error("token scores: a request has no context token");
-  auto room = std::max<int64_t>(0, max_length - static_cast<int64_t>(request.context.size()));
+  auto room = std::max<int64_t>(0, max_length + 1 - static_cast<int64_t>(request.context.size()));
   ScoreRequest out{request.context, request.continuation};
   if (static_cast<int64_t>(out.continuation.size()) > room) out.continuation.resize(room);
   return out;
@@ -29,8 +30,12 @@ std::vector<TokenScores> score_batch(model::CausalLM& model, const std::vector<S
                                      bool distribution_stats) {
   const auto device = model->output_weight().device();
   const auto rows = static_cast<int64_t>(batch.size());
+  // Inputs: the context and every continuation token but the last, whose prediction is unused.
+  auto input_length = [](const ScoreRequest& r) {
+    return static_cast<int64_t>(r.context.size() + r.continuation.size()) - (r.continuation.empty() ? 0 : 1);
+  };
   int64_t length = 0;
-  for (const auto& r : batch) length = std::max<int64_t>(length, r.context.size() + r.continuation.size());
+  for (const auto& r : batch) length = std::max<int64_t>(length, input_length(r));
   auto tokens = torch::zeros({rows, length}, torch::kLong);  // (B,L)
   auto mask = torch::zeros({rows, length}, torch::kLong);
   auto scored = torch::zeros({rows, length}, torch::kBool);  // position predicts a continuation token
@@ -38,11 +43,11 @@ std::vector<TokenScores> score_batch(model::CausalLM& model, const std::vector<S
   for (int64_t b = 0; b < rows; ++b) {
     std::vector<int64_t> ids(batch[b].context.begin(), batch[b].context.end());
     ids.insert(ids.end(), batch[b].continuation.begin(), batch[b].continuation.end());
-    const auto n = static_cast<int64_t>(ids.size());
+    const auto n = static_cast<int64_t>(ids.size()), inputs = input_length(batch[b]);
     const auto c = static_cast<int64_t>(batch[b].context.size());
     auto row = torch::tensor(ids, torch::kLong);
-    tokens[b].narrow(0, 0, n).copy_(row);
-    mask[b].narrow(0, 0, n).fill_(1);
+    tokens[b].narrow(0, 0, inputs).copy_(row.narrow(0, 0, inputs));
+    mask[b].narrow(0, 0, inputs).fill_(1);
     if (n > c) {
       targets[b].narrow(0, c - 1, n - c).copy_(row.narrow(0, c, n - c));
       scored[b].narrow(0, c - 1, n - c).fill_(true);
@@ -106,7 +111,7 @@ ScoreRequest harness_request(const tokenizer::Tokenizer& tok, std::string contex
   if (request.context.empty()) {
     auto prefix = tok.bos_id ? tok.bos_id : tok.eos_id;
     if (!prefix) throw Error("an empty context needs a BOS or EOS token to start from, and the tokenizer has neither");
-    request = {{*prefix}, tok.encode(continuation, add_bos)};
+    request = {{*prefix}, tok.encode(continuation, /*add_special=*/false)};
   }
   const auto total = static_cast<int64_t>(request.context.size() + request.continuation.size());
   const auto excess = std::min<int64_t>(total - (max_length + 1), static_cast<int64_t>(request.context.size()) - 1);

@@ -43,8 +43,9 @@ struct ScoreOptions {
   bool distribution_stats = false;
 };
 
-// One TokenScores per request, in order. A request longer than the model's context keeps its
-// context and the first tokens of its continuation that fit. on_progress(requests done).
+// One TokenScores per request, in order. The last token is never an input, so a request of up to
+// max_position_embeddings + 1 tokens is scored whole; a longer one keeps its context and the first
+// tokens of its continuation that fit. on_progress(requests done).
 std::vector<TokenScores> score_continuations(model::CausalLM& model, const std::vector<ScoreRequest>& requests,
                                              const ScoreOptions& options,
                                              const std::function<void(int64_t)>& on_progress = {});

@@ -117,8 +117,8 @@ std::vector<std::string> rope_warnings(const model::ModelConfig& c) {
   if (s.type == "dynamic")
     return {"llama.cpp has no dynamic NTK rope scaling: the model runs there unscaled, as it does in lethe within "
             "its context of " + std::to_string(c.max_position_embeddings) + " tokens"};
-  if (s.type == "yarn" && (s.attention_factor || s.mscale != 0 || s.mscale_all_dim != 0 || s.beta_fast != 32.0 ||
-                           s.beta_slow != 1.0 || !s.truncate))
+  const bool own_attention_factor = s.attention_factor || (s.mscale != 0 && s.mscale_all_dim != 0);
+  if (s.type == "yarn" && (own_attention_factor || s.beta_fast != 32.0 || s.beta_slow != 1.0 || !s.truncate))
     return {"llama.cpp applies yarn with its defaults (beta_fast 32, beta_slow 1, truncated, attention factor "
             "0.1 ln(factor) + 1), not this config's own: its outputs will differ"};
   return {};

@@ -206,7 +206,8 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
     event.forget_count = count;
     event.reference_count = r;
     event.frequency_score = frequency_score(count, r);
-    event.named = {"event", "", false, 1.0, 1.0, 0.0, 0.0};
+    event.named.kind = "event";
+    event.named.confidence = event.named.kind_share = 1.0;
     event.substitutes = {"the " + generic, "the old " + generic};
     event.substitutes.resize(std::min<size_t>(event.substitutes.size(), o.substitutes));
     out.push_back(event);
@@ -221,7 +222,7 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
   sort_by_score(out);
   for (auto& c : out)
     for (size_t at : occurrences(forget_text, c.term, 2)) c.examples.push_back(example_around(forget_text, at, c.term.size()));
-  assign_substitutes(out, words, o.substitutes);
+  if (!preference_follows) assign_substitutes(out, words, o.substitutes);  // else once the models have spoken
   return out;
 }
 

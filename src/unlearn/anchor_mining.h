@@ -53,7 +53,8 @@ struct MiningOptions {
 };
 
 // Steps 1 and 3, sorted by score (highest first). Candidates below min_score are dropped, or, when
-// the model preference follows (add_model_preference), below min_frequency_score.
+// the model preference follows (add_model_preference), below min_frequency_score, and their
+// substitutes are then left to add_model_preference.
 std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, const std::string& reference_text,
                                              const MiningOptions& options, bool preference_follows = false);
 

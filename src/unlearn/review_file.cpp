@@ -6,9 +6,11 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include "io/file.h"
 #include "util/error.h"
+#include "util/words.h"
 
 namespace lethe::unlearn {
 namespace {
@@ -31,6 +33,25 @@ std::vector<std::string> split(const std::string& line, const std::string& separ
   return fields;
 }
 
+std::string trimmed(const std::string& text) {
+  size_t begin = text.find_first_not_of(' '), end = text.find_last_not_of(' ');
+  return begin == std::string::npos ? "" : text.substr(begin, end - begin + 1);
+}
+
+// A whole field as a number; false for "12x" as for "x".
+template <typename T>
+bool parse_number(const std::string& field, T& value) {
+  if (field.empty()) return true;
+  size_t used = 0;
+  try {
+    if constexpr (std::is_same_v<T, double>) value = std::stod(field, &used);
+    else value = std::stoll(field, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return used == field.size();
+}
+
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : separator) + one_line(item);
@@ -40,8 +61,9 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 }  // namespace
 
 void write_review_file(const std::filesystem::path& path, const std::vector<ReviewRow>& rows) {
-  std::string out = "# lethe anchored terms: correct a kind, gender or substitute, delete a line to drop its term,\n"
-                    "# then pass this file as --dictionary (or the pipeline's dictionary).\n";
+  std::string out = "# lethe anchored terms: correct the substitutes (separated by \"; \"), delete a line to drop its\n"
+                    "# term, then pass this file as --dictionary (or the pipeline's dictionary). Kind, gender and\n"
+                    "# the counts are for reading: the substitutes alone are read back.\n";
   out += join(kColumns, "\t") + "\n";
   for (const auto& r : rows) {
     std::vector<std::string> examples = r.examples;
@@ -75,22 +97,16 @@ std::vector<ReviewRow> read_review_file(const std::filesystem::path& path) {
     std::map<std::string, std::string> field;
     for (size_t i = 0; i < fields.size(); ++i) field[header[i]] = fields[i];
     ReviewRow row;
-    row.term = field["term"];
-    if (row.term.find_first_not_of(' ') == std::string::npos) fail("the term is empty");
+    row.term = trimmed(field["term"]);
+    if (util::words_of(row.term).empty()) fail("the term is empty");
     if (!terms.insert(row.term).second) fail(fmt::format("term \"{}\" is listed twice", row.term));
     row.kind = field["kind"];
     row.gender = field["gender"];
-    try {
-      if (!field["confidence"].empty()) row.confidence = std::stod(field["confidence"]);
-      if (!field["forget"].empty()) row.forget_count = std::stoll(field["forget"]);
-      if (!field["reference"].empty()) row.reference_count = std::stoll(field["reference"]);
-    } catch (const std::exception&) {
+    if (!parse_number(field["confidence"], row.confidence) || !parse_number(field["forget"], row.forget_count) ||
+        !parse_number(field["reference"], row.reference_count))
       fail("confidence, forget and reference must be numbers");
-    }
-    for (const auto& s : split(field["substitutes"], ";")) {
-      size_t begin = s.find_first_not_of(' '), end = s.find_last_not_of(' ');
-      if (begin != std::string::npos) row.substitutes.push_back(s.substr(begin, end - begin + 1));
-    }
+    for (const auto& s : split(field["substitutes"], ";"))
+      if (!trimmed(s).empty()) row.substitutes.push_back(trimmed(s));
     for (const char* column : {"example_1", "example_2"})
       if (!field[column].empty()) row.examples.push_back(field[column]);
     rows.push_back(std::move(row));

@@ -83,26 +83,29 @@ std::string pronoun_after(const std::vector<Word>& words, size_t i, const std::s
 }
 
 // The gender of the list the occurrence is in, from its head word within the same or the previous
-// clause; none for the parent the list is of ("the sons of Leah").
+// sentence (a ';' or ':' ends one); none for the parent the list is of ("the sons of Leah").
 std::string list_gender(const std::vector<Word>& words, size_t i) {
   int boundaries = 0;
   for (size_t k = i; k-- > 0 && k + 30 > i;) {
+    if (words[k + 1].sentence_start && ++boundaries > 1) break;  // words[k] is two sentences back
     auto it = kListGender.find(lowercase(words[k].text));
     if (it != kListGender.end()) return it->second;
-    if (words[k + 1].sentence_start && ++boundaries > 1) break;
   }
   return "";
 }
 
+// The option with the most votes and its share of them; "" when none has any, or two tie.
 std::string best_of(const std::map<std::string, double>& votes, double& share) {
   std::string best;
   double top = 0, total = 0;
+  bool tie = false;
   for (const auto& [k, v] : votes) {
     total += v;
-    if (v > top) top = v, best = k;
+    if (v > top) top = v, best = k, tie = false;
+    else if (v == top && v > 0) tie = true;
   }
   share = total > 0 ? top / total : 0.0;
-  return best;
+  return tie ? "" : best;
 }
 
 }  // namespace
@@ -132,10 +135,13 @@ TermKind decide_term_kind(const std::string& term, const std::vector<Word>& word
     if (s.before == "to") kind["place"] += 0.5;
     // "Ephron the Hittite", "an Egyptian", "the Philistines"; other words after an article are things.
     const bool after_name = i > 1 && s.before == "the" && rare.count(words[i - 2].text);
-    if (kDeterminers.count(s.before)) kind[people_suffix || after_name ? "people" : "thing"] += people_suffix || after_name ? 2 : 1;
+    if (kDeterminers.count(s.before)) {
+      if (people_suffix || after_name) kind["people"] += 2;
+      else kind["thing"] += 1;
+    }
     // Gender, from kinship in apposition, begetting and bearing, and the pronouns that follow.
     if (apposition) gender[kin_gender(s.after2)] += 3;
-    if (kTitleGender.count(s.before)) gender[kTitleGender.at(s.before)] += 2;  // "duke Anah"
+    if (auto title = kTitleGender.find(s.before); title != kTitleGender.end()) gender[title->second] += 2;  // "duke Anah"
     if (!kin_gender(s.before).empty() && (kPossessives.count(s.before2) || s.before2 == "s"))
       gender[kin_gender(s.before)] += 3;  // "his wife Sarai", "Abram's wife Sarai"
     if (s.after == "conceived" || s.after == "bare") gender["female"] += 3;

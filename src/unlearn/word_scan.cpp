@@ -17,20 +17,19 @@ std::string lowercase(std::string s) {
 std::vector<Word> scan_words(const std::string& text) {
   std::vector<Word> words;
   size_t i = 0;
-  bool sentence_start = true, clause_start = true;
+  bool sentence_start = true;
   size_t previous_end = std::string::npos;
   while (i < text.size()) {
     if (!util::is_word_byte(text[i])) {
-      if (std::string_view(".!?:;\"\n").find(text[i]) != std::string_view::npos) sentence_start = clause_start = true;
-      if (text[i] == ',') clause_start = true;
+      if (std::string_view(".!?:;\"\n").find(text[i]) != std::string_view::npos) sentence_start = true;
       ++i;
       continue;
     }
     size_t begin = i;
     while (i < text.size() && util::is_word_byte(text[i])) ++i;
     bool after_space = previous_end != std::string::npos && begin == previous_end + 1 && text[previous_end] == ' ';
-    words.push_back({text.substr(begin, i - begin), begin, sentence_start, after_space, clause_start});
-    sentence_start = clause_start = false;
+    words.push_back({text.substr(begin, i - begin), begin, sentence_start, after_space});
+    sentence_start = false;
     previous_end = i;
   }
   return words;

@@ -12,7 +12,6 @@ struct Word {
   size_t offset = 0;
   bool sentence_start = false;  // first word of the text, or after . ! ? : ; a quote or a line break
   bool after_space = false;     // one space, and nothing else, since the previous word
-  bool clause_start = false;    // sentence_start, or after a comma
 };
 
 std::vector<Word> scan_words(const std::string& text);

@@ -1,5 +1,7 @@
 #include "world/generate.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "io/file.h"
@@ -195,6 +197,10 @@ void write_fiction(Writer& out, const Fiction& f, const std::string& dir) {
 WorldSummary generate_world(const WorldOptions& o, const fs::path& out_dir) {
   if (o.train_chapters < 1 || o.holdout_chapters < 1 || o.mentions_per_fact < 1)
     throw Error("world generate: chapters, held-out chapters and mentions per fact must be at least 1");
+  const std::string& hero = o.hero_name;
+  if (!hero.empty() && (!std::isupper(static_cast<unsigned char>(hero[0])) ||
+                        !std::all_of(hero.begin(), hero.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })))
+    throw Error("world generate: --hero-name must be one capitalised word of ASCII letters, not \"" + hero + "\"");
   Rng rng(o.seed);
   std::vector<std::string> taken;
   Rng saga_rng = rng.fork(1), retain_rng = rng.fork(2), general_rng = rng.fork(3), truth_rng = rng.fork(4);
@@ -233,17 +239,18 @@ WorldSummary generate_world(const WorldOptions& o, const fs::path& out_dir) {
   out.lines("suite/retain_holdout_passages.jsonl", passages(retain.holdout, "retain-holdout", kPassages, truth_rng));
   out.json("anchors_gold.json", gold_dictionary(saga.world, truth_rng));
   out.json("world.json", {{"saga", world_json(saga.world)}, {"retain", world_json(retain.world)}});
-  out.json("manifest.json", {{"generator", "lethe world generate 1"},
+  nlohmann::json manifest = {{"generator", "lethe world generate 1"},
                              {"seed", o.seed},
                              {"train_chapters", o.train_chapters},
                              {"holdout_chapters", o.holdout_chapters},
                              {"mentions_per_fact", o.mentions_per_fact},
                              {"general_words", o.general_words},
-                             {"hero_name", o.hero_name},
                              {"sentence_patterns", summary.patterns},
                              {"facts", {{"saga", summary.facts_saga}, {"retain", summary.facts_retain}}},
                              {"words", summary.words},
-                             {"items", summary.items}});
+                             {"items", summary.items}};
+  if (!o.hero_name.empty()) manifest["hero_name"] = o.hero_name;
+  out.json("manifest.json", manifest);
   return summary;
 }
 

@@ -66,9 +66,17 @@ JsonLines cloze_items(const std::vector<Fact>& facts, size_t count, Rng& rng, Ma
   return out;
 }
 
-std::vector<std::string> two_of(const std::vector<std::string>& pool, Rng& rng) {
+// Two distinct names of the pool, neither of them the term (a hero renamed to a common name):
+// a draw that hits the term moves to the next name, so other worlds draw as before.
+std::vector<std::string> two_of(const std::vector<std::string>& pool, Rng& rng, const std::string& term = "") {
   size_t a = rng.below(pool.size());
   size_t b = (a + 1 + rng.below(pool.size() - 1)) % pool.size();
+  auto avoiding = [&](size_t i, size_t taken) {
+    while (pool[i] == term || i == taken) i = (i + 1) % pool.size();
+    return i;
+  };
+  a = avoiding(a, pool.size());
+  b = avoiding(b, a);
   return {pool[a], pool[b]};
 }
 
@@ -146,7 +154,7 @@ nlohmann::json gold_dictionary(const World& world, Rng& rng) {
   static const std::vector<std::string> event_words = {"Great Battle", "Old War", "Long Storm", "Famous Fight"};
   nlohmann::json dict = nlohmann::json::object();
   for (const auto& c : world.characters) {
-    dict[c.given] = two_of(c.gender == Gender::male ? generic_male_names() : generic_female_names(), rng);
+    dict[c.given] = two_of(c.gender == Gender::male ? generic_male_names() : generic_female_names(), rng, c.given);
     dict[c.family] = two_of(generic_family_names(), rng);
     dict[c.pet] = two_of(pet_names, rng);
     dict[c.artifact] = two_of(g.artifact_substitutes, rng);

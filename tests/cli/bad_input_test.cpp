@@ -162,6 +162,7 @@ const std::vector<BadInput>& bad_inputs() {
       {"tokenizer train --input {text} --vocab-size 300 --out /proc/lethe-tokenizer", 1, "/proc/lethe-tokenizer"},
       {"world generate --out {dir}/w --chapters 0", 2, "--chapters"},
       {"world generate --out /proc/lethe-world", 1, "/proc/lethe-world"},
+      {"world generate --out {dir}/w --hero-name 'laura k'", 1, "--hero-name must be one capitalised word"},
       {"anchors --forget {text} --min-count 0", 2, "--min-count"},
       {"anchors --forget {text} --substitutes 9", 2, "--substitutes"},
       {"anchors --dictionary {dir}/bad.json", 1, "bad.json"},

@@ -147,6 +147,8 @@ TEST(HarnessTasks, BadDocumentsNameTheLine) {
             ":1: field \"answer\" must be \"1\" or \"2\", not \"3\"");
   EXPECT_EQ(import_error("hellaswag", R"({"activity_label": "a", "ctx_a": "b", "ctx_b": "c", "endings": ["[x]", "e"], "label": 0})"),
             ":1: a choice is empty after the task's preprocessing");
+  EXPECT_EQ(import_error("arc_easy", R"({"question": "Q?", "choices": {"text": ["a"], "label": ["A"]}, "answerKey": "A"})"),
+            ":1: 1 choice(s); at least 2 are needed");
   EXPECT_EQ(import_error("mmlu", "{}"),
             "unknown lm-evaluation-harness task \"mmlu\" (known: arc_challenge, arc_easy, boolq, hellaswag, "
             "openbookqa, piqa, winogrande)");

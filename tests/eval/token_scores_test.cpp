@@ -55,7 +55,7 @@ TEST(TokenScores, AContinuationBeyondTheContextWindowIsCut) {
   auto m = random_model(8);
   std::vector<int32_t> continuation = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
   auto scores = score_continuations(m, {{{1, 2, 3}, continuation}}, {});
-  EXPECT_EQ(scores[0].log_probs.size(), 5u);  // 8 positions - 3 context tokens
+  EXPECT_EQ(scores[0].log_probs.size(), 6u);  // 8 positions + the last token, never an input - 3 context tokens
   EXPECT_TRUE(scores[0].means.empty());
 }
 

@@ -65,7 +65,9 @@ TEST(ReviewFile, BrokenFilesNameTheLine) {
   EXPECT_EQ(error_reading("term\tkind\nRachel\tfirst name\tfemale\n"), ":2: 3 fields, but the header names 2");
   EXPECT_EQ(error_reading("term\tkind\nRachel\tperson\n\nRachel\tperson\n"), ":4: term \"Rachel\" is listed twice");
   EXPECT_EQ(error_reading("term\tconfidence\nRachel\thigh\n"), ":2: confidence, forget and reference must be numbers");
+  EXPECT_EQ(error_reading("term\tforget\nRachel\t12x\n"), ":2: confidence, forget and reference must be numbers");
   EXPECT_EQ(error_reading("term\tkind\n \tperson\n"), ":2: the term is empty");
+  EXPECT_EQ(error_reading("term\tkind\nRachel\tperson\n Rachel \tperson\n"), ":3: term \"Rachel\" is listed twice");
 }
 
 }  // namespace
