@@ -24,12 +24,12 @@ void run_unlearn(const UnlearnOptions& o) {
                             o.runtime.dtype));
   train::install_interrupt_handler();
   auto config = unlearn::read_pipeline_config(o.config);
-  fmt::print(stderr, "preset {}: {} -> {}\n", config.preset, config.base.string(), (config.out / "unlearned").string());
+  fmt::print(stderr, "preset {}: {} -> {}\n", config.preset, config.base.string(), config.result_dir().string());
   if (unlearn::run_pipeline(config, o.runtime.resolve_device()) == unlearn::PipelineStatus::interrupted) {
     fmt::print(stderr, "interrupted: run the same command again to resume\n");
     throw CLI::RuntimeError(130);
   }
-  fmt::print("unlearned model written to {}\n", (config.out / "unlearned").string());
+  fmt::print("unlearned model written to {}\n", config.result_dir().string());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "tokenizer/tokenizer.h"
 #include "train/text_stream.h"
 #include "unlearn/anchor_dictionary.h"
+#include "unlearn/distillation.h"
 #include "unlearn/label_file.h"
 #include "unlearn/label_stage.h"
 #include "unlearn/stages.h"
@@ -133,28 +134,61 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
                                              {"seed", c.seed}});
   if (finetune_stage.done()) {
     fmt::print(stderr, "stage 4 (fine-tune): done before, kept\n");
+  } else {
+    fmt::print(stderr, "stage 4 (fine-tune): {} steps at lr {:.2e}\n", finetune_options.steps, finetune_options.lr);
+    finetune_stage.begin();
+    GenericLabelLossOptions loss;
+    loss.soft = c.soft;
+    loss.retain_weight = c.retain_weight;
+    std::shared_ptr<const train::TokenBlocks> retain;
+    if (c.retain_weight > 0) {
+      std::vector<std::string> retain_files(c.retain.begin(), c.retain.end());
+      retain = std::make_shared<train::TokenBlocks>(train::token_stream(*tok, retain_files), block_length, c.seed + 1);
+    }
+    if (c.eval_every > 0) {
+      finetune_options.probe = eval::make_training_probe(c.eval_suite, static_cast<size_t>(c.eval_limit), *tok);
+      finetune_options.probe_every = c.eval_every;
+    }
+    auto model = model::load_causal_lm(c.base, device, torch::kFloat);
+    if (finetune_on_labels(model, labels, loss, finetune_options, c.seed, c.retain_weight > 0 ? base : nullptr,
+                           retain) == train::TrainStatus::interrupted)
+      return PipelineStatus::interrupted;
+    model::save_model(model, unlearned_dir, model::parse_dtype(c.save_dtype), c.base);
+    finetune_stage.finish();
+  }
+  if (c.distill_alpha < 0) return PipelineStatus::finished;
+
+  // Stage 5 (UNDO): the unlearned model distilled into the base shrunk and perturbed.
+  fs::path distilled_dir = c.out / "distilled";
+  std::vector<std::string> text_files(c.distill_text.begin(), c.distill_text.end());
+  train::TokenBlocks text(train::token_stream(*tok, text_files), block_length, c.seed + 2);
+  auto distill_options = trainer_options(c, distilled_dir / "run");
+  const int64_t tokens_per_step = distill_options.batch_size * distill_options.accumulation * block_length;
+  distill_options.steps = c.distill_tokens > 0 ? std::max<int64_t>(1, c.distill_tokens / tokens_per_step)
+                                               : steps_for_epochs(1.0, text.block_count(), distill_options);
+  distill_options.lr = c.distill_lr > 0 ? c.distill_lr : scaled_lr(kDistillLr, parameters);
+  const int64_t tokens = distill_options.steps * tokens_per_step;
+  StageRecord distill_stage(distilled_dir, {{"base", base_hash}, {"teacher", util::hash_model_dir(unlearned_dir)},
+                                            {"text", hash_paths(c.distill_text)}, {"alpha", c.distill_alpha},
+                                            {"top_k", c.distill_top_k}, {"steps", distill_options.steps},
+                                            {"lr", distill_options.lr}, {"seed", c.seed}});
+  if (distill_stage.done()) {
+    fmt::print(stderr, "stage 5 (distill): done before, kept\n");
     return PipelineStatus::finished;
   }
-  fmt::print(stderr, "stage 4 (fine-tune): {} steps at lr {:.2e}\n", finetune_options.steps, finetune_options.lr);
-  finetune_stage.begin();
-  GenericLabelLossOptions loss;
-  loss.soft = c.soft;
-  loss.retain_weight = c.retain_weight;
-  std::shared_ptr<const train::TokenBlocks> retain;
-  if (c.retain_weight > 0) {
-    std::vector<std::string> retain_files(c.retain.begin(), c.retain.end());
-    retain = std::make_shared<train::TokenBlocks>(train::token_stream(*tok, retain_files), block_length, c.seed + 1);
-  }
-  if (c.eval_every > 0) {
-    finetune_options.probe = eval::make_training_probe(c.eval_suite, static_cast<size_t>(c.eval_limit), *tok);
-    finetune_options.probe_every = c.eval_every;
-  }
-  auto model = model::load_causal_lm(c.base, device, torch::kFloat);
-  if (finetune_on_labels(model, labels, loss, finetune_options, c.seed, c.retain_weight > 0 ? base : nullptr, retain) ==
-      train::TrainStatus::interrupted)
+  fmt::print(stderr, "stage 5 (distill): alpha {}, {} steps at lr {:.2e}, {} tokens, {:.3g} FLOPs (6 x {} parameters x "
+             "tokens)\n", c.distill_alpha, distill_options.steps, distill_options.lr, tokens,
+             training_flops(parameters, tokens), parameters);
+  distill_stage.begin();
+  auto student = model::load_causal_lm(c.base, device, torch::kFloat);
+  shrink_and_perturb(student, c.distill_alpha, c.seed + 3);
+  auto teacher = model::load_causal_lm(unlearned_dir, device, torch::kFloat);
+  if (distill(student, teacher, text, c.distill_top_k, distill_options) == train::TrainStatus::interrupted)
     return PipelineStatus::interrupted;
-  model::save_model(model, unlearned_dir, model::parse_dtype(c.save_dtype), c.base);
-  finetune_stage.finish();
+  model::save_model(student, distilled_dir, model::parse_dtype(c.save_dtype), c.base);
+  io::write_json_atomic(distilled_dir / "compute.json", {{"tokens", tokens}, {"parameters", parameters},
+                                                         {"flops", training_flops(parameters, tokens)}});
+  distill_stage.finish();
   return PipelineStatus::finished;
 }
 

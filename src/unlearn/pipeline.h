@@ -5,7 +5,9 @@
 // checkpoint. Presets:
 //   whp       the paper: reinforce 3 epochs, alpha 5, one translation, hard labels, 2 epochs, no retain data;
 //   whp-plus  lethe's: 4 translations averaged, soft top-16 targets, KL to the baseline on retain text
-//             (weight 10).
+//             (weight 10);
+//   whp-plus-undo  whp-plus, then stage 5: distilled into the base shrunk and perturbed halfway
+//             (alpha 0.5) on the [distill] text.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,7 +21,7 @@ namespace lethe::unlearn {
 enum class PipelineStatus { finished, interrupted };
 
 // Runs the stages in float32 on `device`: out/reinforced, out/labels.bin, out/unlearned (the
-// unlearned model, a complete Hugging Face directory).
+// unlearned model, a complete Hugging Face directory) and, with [distill], out/distilled.
 PipelineStatus run_pipeline(const PipelineConfig& config, torch::Device device);
 
 }  // namespace lethe::unlearn

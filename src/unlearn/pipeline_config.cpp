@@ -24,7 +24,14 @@ void apply_preset(PipelineConfig& c, const std::string& where) {
     c.retain_weight = 10.0;  // demo world: weight 1 (with the glosses) kept 16% of retain QA, 10 kept 95.5%
     return;
   }
-  throw Error(where + ": unknown preset \"" + c.preset + "\" (whp or whp-plus)");
+  if (c.preset == "whp-plus-undo") {  // whp-plus, then distilled into the base perturbed halfway
+    c.preset = "whp-plus";
+    apply_preset(c, where);
+    c.preset = "whp-plus-undo";
+    c.distill_alpha = 0.5;
+    return;
+  }
+  throw Error(where + ": unknown preset \"" + c.preset + "\" (whp, whp-plus or whp-plus-undo)");
 }
 
 // Reads one table of the file, remembering the keys it knows so that typos are reported.
@@ -177,12 +184,21 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   eval.get("every", c.eval_every, at_least(0));
   eval.get("limit", c.eval_limit, at_least(0));
   eval.reject_unknown_keys();
+  auto distill = top.section("distill");
+  distill.get("alpha", c.distill_alpha, util::between(0, 1));
+  distill.paths("text", c.distill_text);
+  distill.get("tokens", c.distill_tokens, at_least(0));
+  distill.get("lr", c.distill_lr, at_least(0));
+  distill.get("top_k", c.distill_top_k, at_least(0));
+  distill.reject_unknown_keys();
   top.reject_unknown_keys();
   for (const auto& [value, key] : {std::pair{c.base, "base"}, std::pair{c.dictionary, "dictionary"}, std::pair{c.out, "out"}})
     if (value.empty()) throw Error(fmt::format("{}: {} is required", path.string(), key));
   if (c.forget.empty()) throw Error(path.string() + ": forget (the corpus to forget) is required");
   if (c.eval_every > 0 && c.eval_suite.empty())
     throw Error(path.string() + ": [eval] every > 0 needs a suite (suite = \"DIR\")");
+  if (c.distill_alpha >= 0 && c.distill_text.empty())
+    throw Error(path.string() + ": [distill] needs text without the forget content (text = [...])");
   if (c.labels.alphas.size() != 1)  // each alpha costs a labelling pass; the fine-tune uses one
     throw Error(fmt::format("{}: [labels] alpha: the pipeline fine-tunes on one alpha, {} given (lethe labels "
                             "computes several into one file)", path.string(), c.labels.alphas.size()));

@@ -30,6 +30,17 @@ struct PipelineConfig {
   std::filesystem::path eval_suite;
   int64_t eval_every = 0;
   int64_t eval_limit = 50;
+  // [distill] (UNDO): the unlearned model distilled into the base shrunk and perturbed by alpha
+  // (0: the base, 1: a fresh model), on text that holds none of the forget content, for `tokens`
+  // tokens (0: one pass), into out/distilled. No stage while alpha < 0.
+  double distill_alpha = -1.0;
+  std::vector<std::filesystem::path> distill_text;
+  int64_t distill_tokens = 0;
+  double distill_lr = 0.0;  // 0: scaled from 3e-5 at 7B
+  int64_t distill_top_k = 0;  // 0: the whole vocabulary
+
+  // Where the pipeline's result is: out/distilled with a [distill] stage, else out/unlearned.
+  std::filesystem::path result_dir() const { return out / (distill_alpha >= 0 ? "distilled" : "unlearned"); }
 };
 
 // The preset's values, then the file's (relative paths are taken from the file's folder). Throws

@@ -18,6 +18,7 @@ namespace lethe::unlearn {
 double scaled_lr(double paper_lr, int64_t parameters);
 constexpr double kPaperReinforceLr = 3e-6;
 constexpr double kPaperFinetuneLr = 1e-6;
+constexpr double kDistillLr = 3e-5;  // UNDO's distillation, a full fine-tune of a damaged model
 
 // Optimizer steps for `epochs` passes over `blocks` blocks (at least one).
 int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& trainer);

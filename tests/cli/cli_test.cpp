@@ -94,6 +94,46 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   EXPECT_EQ(short_context.exit_code, 0) << short_context.all();
 }
 
+// The whole pipeline on a tiny model with the UNDO stage: every stage done once, skipped when run
+// again, and only the distillation redone when its alpha changes; the student's compute recorded.
+TEST(Cli, UnlearnWithDistillationSkipsWhatIsDoneAndRedoesWhatChanged) {
+  auto dir = test::scratch_dir();
+  auto model = make_tiny_model(dir / "model");
+  std::string forget, other;
+  for (int i = 0; i < 40; ++i) {
+    forget += "the old wizard Zorbix carried the stone to the river.\n";
+    other += "the farmer carried a basket of apples to the market.\n";
+  }
+  io::write_file_atomic(dir / "forget.txt", forget);
+  io::write_file_atomic(dir / "other.txt", other);
+  io::write_file_atomic(dir / "terms.json", R"({"Zorbix": ["John"]})");
+  auto config = [&](double alpha) {
+    io::write_file_atomic(dir / "undo.toml",
+                          "preset = \"whp-plus-undo\"\nbase = \"model\"\nforget = \"forget.txt\"\nretain = \"other.txt\"\n"
+                          "dictionary = \"terms.json\"\nout = \"run\"\nblock_length = 32\nbatch_size = 4\n"
+                          "accumulation = 1\n[reinforce]\nepochs = 1\n[labels]\ntranslations = 1\n"
+                          "[finetune]\nepochs = 1\n[distill]\nalpha = " + std::to_string(alpha) +
+                          "\ntext = \"other.txt\"\ntokens = 1024\n");
+    return lethe("unlearn --config " + (dir / "undo.toml").string());
+  };
+  auto first = config(0.5);
+  ASSERT_EQ(first.exit_code, 0) << first.all();
+  EXPECT_NE(first.output.find("unlearned model written to " + (dir / "run/distilled").string()), std::string::npos)
+      << first.all();
+  auto compute = io::read_json(dir / "run/distilled/compute.json");
+  EXPECT_EQ(compute["tokens"], 1024);  // 8 steps of 4 blocks of 32 tokens
+  EXPECT_DOUBLE_EQ(compute["flops"].get<double>(), 6.0 * compute["parameters"].get<double>() * 1024);
+  auto again = config(0.5);
+  ASSERT_EQ(again.exit_code, 0) << again.all();
+  for (const char* stage : {"stage 1 (reinforce): done before", "stage 3 (labels): done before",
+                            "stage 4 (fine-tune): done before", "stage 5 (distill): done before"})
+    EXPECT_NE(again.diagnostics.find(stage), std::string::npos) << stage << "\n" << again.all();
+  auto changed = config(0.8);
+  ASSERT_EQ(changed.exit_code, 0) << changed.all();
+  EXPECT_NE(changed.diagnostics.find("stage 4 (fine-tune): done before"), std::string::npos) << changed.all();
+  EXPECT_NE(changed.diagnostics.find("stage 5 (distill): alpha 0.8"), std::string::npos) << changed.all();
+}
+
 // A harness task imported into a suite is scored by lethe eval as a section of its own, and the
 // import refuses an unknown task and a bad document with the file and line.
 TEST(Cli, SuiteImportThenEvalScoresTheHarnessTask) {

@@ -53,6 +53,18 @@ TEST(PipelineConfig, WhpPlusAndTheFilesOwnValues) {
   EXPECT_EQ(c.eval_suite.filename(), "suite");
 }
 
+TEST(PipelineConfig, WhpPlusUndoChainsTheDistillation) {
+  auto c = read_pipeline_config(write_config(std::string("preset = \"whp-plus-undo\"\n") + kRequired +
+                                             "retain = \"retain.txt\"\n[distill]\ntext = [\"general.txt\"]\ntokens = 5000\ntop_k = 32\n"));
+  EXPECT_TRUE(c.soft);
+  EXPECT_EQ(c.retain_weight, 10.0);
+  EXPECT_EQ(c.distill_alpha, 0.5);
+  EXPECT_EQ(c.distill_tokens, 5000);
+  EXPECT_EQ(c.distill_top_k, 32);
+  EXPECT_EQ(c.result_dir().filename(), "distilled");
+  EXPECT_EQ(read_pipeline_config(write_config(kRequired)).result_dir().filename(), "unlearned");
+}
+
 TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
   struct Case {
     std::string text, words;
@@ -65,6 +77,8 @@ TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
       {"base = \"b\"\nforget = \"f\"\nout = \"o\"\n", "dictionary is required"},
       {std::string(kRequired) + "[finetune]\nretain_weight = 1.0\n", "needs retain text"},
       {std::string(kRequired) + "[eval]\nevery = 10\n", "needs a suite"},
+      {std::string(kRequired) + "[distill]\nalpha = 1.5\ntext = \"g.txt\"\n", ":6: distill.alpha must be"},
+      {std::string(kRequired) + "[distill]\nalpha = 0.5\n", "[distill] needs text"},
       // Each alpha costs a labelling pass and the fine-tune uses one (before, the first, silently).
       {std::string(kRequired) + "[labels]\nalpha = [5, 2.5]\n", "the pipeline fine-tunes on one alpha, 2 given"},
       {"base = \"b\"\nforget = [1]\ndictionary = \"d\"\nout = \"o\"\n", ":2: forget must be a list of paths"},
