@@ -36,7 +36,7 @@ void run_unlearn(const UnlearnOptions& o) {
 
 void register_unlearn(CLI::App& app) {
   auto o = std::make_shared<UnlearnOptions>();
-  auto* cmd = app.add_subcommand("unlearn", "The whole method from one TOML file (presets whp, whp-plus)");
+  auto* cmd = app.add_subcommand("unlearn", "The whole method from one TOML file (presets whp, whp-plus, whp-plus-undo)");
   cmd->add_option("--config", o->config, "pipeline TOML file (see configs/)")->required();
   add_runtime_options(cmd, o->runtime);
   cmd->callback([o] { run_unlearn(*o); });
