@@ -9,6 +9,7 @@
 
 #include "eval/jsonl.h"
 #include "eval/python_text.h"
+#include "tokenizer/pattern_field.h"
 #include "util/error.h"
 
 namespace lethe::eval {
@@ -89,38 +90,15 @@ MultipleChoiceItem boolq(const JsonlRecord& record) {
 }
 
 // HellaSwag's preprocess (lm_eval/tasks/hellaswag/utils.py): strip, " [title]" to ". ", every
-// "[...]" on one line removed, double spaces made single (once, as Python's replace).
+// "[...]" on one line removed (re.sub("\\[.*?\\]", "")), double spaces made single (once, as
+// Python's replace).
 std::string hellaswag_text(std::string_view raw) {
-  std::string text(python::strip(raw));
-  std::string out;
-  for (std::size_t at = 0; at < text.size();) {
-    if (text.compare(at, 8, " [title]") == 0) {
-      out += ". ";
-      at += 8;
-    } else {
-      out += text[at++];
-    }
-  }
-  text.swap(out);
-  out.clear();
-  for (std::size_t at = 0; at < text.size();) {
-    std::size_t close = text[at] == '[' ? text.find_first_of("]\n", at + 1) : std::string::npos;
-    if (close != std::string::npos && text[close] == ']') {
-      at = close + 1;  // the shortest "[...]" without a line break, as re.sub("\\[.*?\\]", "")
-    } else {
-      out += text[at++];
-    }
-  }
-  std::string single;
-  for (std::size_t at = 0; at < out.size();) {
-    if (out.compare(at, 2, "  ") == 0) {
-      single += ' ';
-      at += 2;
-    } else {
-      single += out[at++];
-    }
-  }
-  return single;
+  static const tokenizer::Regex title = tokenizer::Regex::literal(" [title]");
+  static const tokenizer::Regex bracketed("\\[.*?\\]");
+  static const tokenizer::Regex double_space = tokenizer::Regex::literal("  ");
+  std::string text = tokenizer::replace_all(title, python::strip(raw), ". ");
+  text = tokenizer::replace_all(bracketed, text, "");
+  return tokenizer::replace_all(double_space, text, " ");
 }
 
 MultipleChoiceItem hellaswag(const JsonlRecord& record) {

@@ -54,15 +54,15 @@ int64_t count_phrase(const std::string& lowercase_text, const std::string& phras
   return n;
 }
 
-// Whether the reference writes the term after an article, or in the plural after one: a title
-// ("the Pharaohs") rather than a name.
-bool titled_in(const std::string& reference_lower, const std::string& term) {
-  const std::string word = lowercase(term);
-  for (const std::string& form : {"the " + word, "a " + word, "the " + word + "s"}) {
-    for (size_t at = reference_lower.find(form); at != std::string::npos; at = reference_lower.find(form, at + 1))
-      if (util::is_whole_word(reference_lower, at, form.size())) return true;
+// The words the reference writes after "the" or "a", lower-cased: a term among them, or its
+// plural, is a title ("the Pharaohs") rather than a name.
+std::set<std::string> words_after_an_article(const std::vector<Word>& words) {
+  std::set<std::string> out;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string before = lowercase(words[i - 1].text);
+    if (words[i].after_space && (before == "the" || before == "a")) out.insert(lowercase(words[i].text));
   }
-  return false;
+  return out;
 }
 
 // The words around an occurrence, on one line: what a person reviewing the term reads.
@@ -155,7 +155,8 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
                                              const MiningOptions& o, bool preference_follows) {
   const double min_score = preference_follows ? std::min(o.min_frequency_score, o.min_score) : o.min_score;
   auto words = scan_words(forget_text);
-  Counts forget = count_words(words), reference = count_words(scan_words(reference_text));
+  const auto reference_words = scan_words(reference_text);
+  Counts forget = count_words(words), reference = count_words(reference_words);
   const double forget_total = std::max<int64_t>(forget.total, 1), reference_total = std::max<int64_t>(reference.total, 1);
   auto frequency_score = [&](int64_t f, int64_t r) {
     return std::log((f + 1) / forget_total) - std::log((r + 1) / reference_total);
@@ -214,9 +215,13 @@ std::vector<TermCandidate> mine_anchor_terms(const std::string& forget_text, con
     headed.insert(word);
     headed.insert(head);
   }
+  auto where = index_words(words);
+  const std::set<std::string> after_article = words_after_an_article(reference_words);
   for (auto& [w, c] : single) {
     if (headed.count(w)) continue;
-    c.named = decide_term_kind(w, words, rare, titled_in(reference_lower, w));
+    const std::string low = lowercase(w);
+    const bool titled = after_article.count(low) || after_article.count(low + "s");
+    c.named = decide_term_kind(w, words, where[w], rare, titled);
     out.push_back(c);
   }
   sort_by_score(out);

@@ -180,7 +180,7 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
              "tokens)\n", c.distill_alpha, distill_options.steps, distill_options.lr, tokens,
              training_flops(parameters, tokens), parameters);
   distill_stage.begin();
-  auto student = model::load_causal_lm(c.base, device, torch::kFloat);
+  model::CausalLM& student = base;  // the base is not needed after stage 4: it becomes the student
   shrink_and_perturb(student, c.distill_alpha, c.seed + 3);
   auto teacher = model::load_causal_lm(unlearned_dir, device, torch::kFloat);
   if (distill(student, teacher, text, c.distill_top_k, distill_options) == train::TrainStatus::interrupted)

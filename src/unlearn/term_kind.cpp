@@ -110,12 +110,11 @@ std::string best_of(const std::map<std::string, double>& votes, double& share) {
 
 }  // namespace
 
-TermKind decide_term_kind(const std::string& term, const std::vector<Word>& words, const std::set<std::string>& rare,
-                          bool titled_in_reference) {
+TermKind decide_term_kind(const std::string& term, const std::vector<Word>& words, const std::vector<size_t>& occurrences,
+                          const std::set<std::string>& rare, bool titled_in_reference) {
   std::map<std::string, double> kind, gender;
   const bool people_suffix = has_people_suffix(term);
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (words[i].text != term) continue;
+  for (size_t i : occurrences) {
     const Surroundings s = surroundings(words, i);
     const bool name_before = i > 0 && words[i].after_space && rare.count(words[i - 1].text);
     if (name_before) {  // the second word of a full name: the verbs after it tell about the person

@@ -13,10 +13,11 @@
 
 namespace lethe::unlearn {
 
-// term: a single word. rare: the other candidate terms (a rare word before or after marks a full
-// name). titled_in_reference: the reference writes the term after "the" or "a".
-TermKind decide_term_kind(const std::string& term, const std::vector<Word>& words, const std::set<std::string>& rare,
-                          bool titled_in_reference);
+// term: a single word; occurrences: its indices in words (index_words). rare: the other candidate
+// terms (a rare word before or after marks a full name). titled_in_reference: the reference
+// writes the term after "the" or "a".
+TermKind decide_term_kind(const std::string& term, const std::vector<Word>& words, const std::vector<size_t>& occurrences,
+                          const std::set<std::string>& rare, bool titled_in_reference);
 
 // A first name's gender and the confidence, from kind_share and the gender votes (again, after a
 // model adds its own); nothing for other kinds.

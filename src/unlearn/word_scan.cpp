@@ -35,4 +35,10 @@ std::vector<Word> scan_words(const std::string& text) {
   return words;
 }
 
+std::unordered_map<std::string, std::vector<size_t>> index_words(const std::vector<Word>& words) {
+  std::unordered_map<std::string, std::vector<size_t>> index;
+  for (size_t i = 0; i < words.size(); ++i) index[words[i].text].push_back(i);
+  return index;
+}
+
 }  // namespace lethe::unlearn

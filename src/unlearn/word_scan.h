@@ -3,6 +3,7 @@
 // starts a sentence, whether one plain space separates it from the word before.
 #include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace lethe::unlearn {
@@ -15,6 +16,9 @@ struct Word {
 };
 
 std::vector<Word> scan_words(const std::string& text);
+
+// Where each word stands: word -> its indices in `words`, in order.
+std::unordered_map<std::string, std::vector<size_t>> index_words(const std::vector<Word>& words);
 
 bool is_capitalised(const std::string& word);
 std::string lowercase(std::string text);  // ASCII letters only

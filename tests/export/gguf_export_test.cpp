@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <cmath>
 #include <cstring>
 
@@ -198,6 +200,9 @@ void expect_llama_cpp_agrees(const fs::path& work, const fs::path& model_dir, co
       worst_log = std::max(worst_log, std::abs(std::log(ours.probabilities[t]) - std::log(theirs.probabilities[t])));
     }
     EXPECT_LE(worst_log, tolerance.log_probability) << "prompt " << i;
+    // The figures the README quotes.
+    std::printf("%s as %s, prompt %zu: max |dp| %.2g, max |d log p| (top 20) %.2g\n",
+                model_dir.filename().c_str(), type.c_str(), i, worst, worst_log);
     if (!tolerance.same_greedy) continue;
     // A step decided by less than 100 times the measured difference could go either way.
     ASSERT_GT(ours.smallest_margin, 1e-3) << "prompt " << i << ": choose a prompt with a clear greedy path";

@@ -10,7 +10,8 @@ namespace {
 
 TermKind decide(const std::string& term, const std::string& text, const std::set<std::string>& rare,
                 bool titled_in_reference = false) {
-  return decide_term_kind(term, scan_words(text), rare, titled_in_reference);
+  auto words = scan_words(text);
+  return decide_term_kind(term, words, index_words(words)[term], rare, titled_in_reference);
 }
 
 TEST(TermKind, KinshipInAppositionGivesPersonAndGender) {
