@@ -21,20 +21,24 @@ std::string substitute_text(const nlohmann::json& value, const std::string& wher
   return text;
 }
 
-}  // namespace
+// What every entry must be, whichever file it came from.
+void check_entry(const AnchorEntry& entry, const std::string& where) {
+  if (entry.substitutes.empty()) throw Error(where + ": no substitutes");
+  for (const auto& s : entry.substitutes)
+    if (s == entry.term) throw Error(where + ": a substitute equals the term");
+}
 
-// A review file (review_file.h): every term needs its substitutes.
+// A review file (review_file.h): its terms and substitutes.
 AnchorDictionary read_review_dictionary(const std::filesystem::path& path) {
   AnchorDictionary dictionary;
   for (auto& row : read_review_file(path)) {
-    std::string where = fmt::format("{}: term \"{}\"", path.string(), row.term);
-    if (row.substitutes.empty()) throw Error(where + ": no substitutes");
-    for (const auto& s : row.substitutes)
-      if (s == row.term) throw Error(where + ": a substitute equals the term");
     dictionary.push_back({row.term, row.substitutes});
+    check_entry(dictionary.back(), fmt::format("{}: term \"{}\"", path.string(), row.term));
   }
   return dictionary;
 }
+
+}  // namespace
 
 AnchorDictionary read_anchor_dictionary(const std::filesystem::path& path) {
   if (path.extension() == ".tsv") return read_review_dictionary(path);
@@ -51,9 +55,7 @@ AnchorDictionary read_anchor_dictionary(const std::filesystem::path& path) {
     } else {
       entry.substitutes.push_back(substitute_text(value, where));
     }
-    if (entry.substitutes.empty()) throw Error(where + ": no substitutes");
-    for (const auto& s : entry.substitutes)
-      if (s == term) throw Error(where + ": a substitute equals the term");
+    check_entry(entry, where);
     dictionary.push_back(std::move(entry));
   }
   return dictionary;
