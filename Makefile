@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := build-essential cmake pkg-config git \
-  libtorch-dev libopenblas0-openmp libdnnl-dev \
+  libtorch-dev libgloo-dev libopenblas0-openmp libdnnl-dev \
   libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev \
   nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libspdlog-dev libtomlplusplus-dev \
   libgoogle-perftools-dev \

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/number_checks.h"
 #include "cli/runtime.h"
+#include "dist/world.h"
 #include "cli/training_options.h"
 #include "io/file.h"
 #include "model/checkpoint.h"
@@ -71,6 +72,7 @@ void run_pretrain(PretrainOptions o) {
   o.trainer.run_dir = std::filesystem::path(o.out_dir) / "run";
   train::Trainer trainer(model, o.trainer);
   if (trainer.run(train_blocks, eval_blocks.get()) == train::TrainStatus::interrupted) exit_interrupted(o.trainer);
+  if (!dist::World::get().is_main()) return;  // the main process writes the model
   model::save_model(model, o.out_dir, model::parse_dtype(o.save_dtype), o.tokenizer_dir);
   fmt::print("model written to {}\n", o.out_dir);
 }

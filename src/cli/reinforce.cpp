@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/number_checks.h"
 #include "cli/runtime.h"
+#include "dist/world.h"
 #include "cli/training_options.h"
 #include "model/checkpoint.h"
 #include "tokenizer/tokenizer.h"
@@ -47,6 +48,7 @@ void run_reinforce(ReinforceOptions o) {
   fmt::print(stderr, "reinforcing on {} tokens ({} blocks of {}): {} steps at lr {:.2e}\n", stream.size(),
              blocks.block_count(), block_length, t.steps, t.lr);
   if (unlearn::reinforce(model, blocks, t) == train::TrainStatus::interrupted) exit_interrupted(t);
+  if (!dist::World::get().is_main()) return;  // the main process writes the model
   model::save_model(model, o.out_dir, model::parse_dtype(o.save_dtype), o.base_dir);
   fmt::print("reinforced model written to {}\n", o.out_dir);
 }

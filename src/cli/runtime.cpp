@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/number_checks.h"
+#include "dist/world.h"
 #include "io/dtype.h"
 #include "model/checkpoint.h"
 #include "util/error.h"
@@ -11,7 +12,10 @@
 namespace lethe::cli {
 
 torch::Device RuntimeOptions::resolve_device() const {
-  if (device == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  // The processes of a multi-process run on one machine take one GPU each (torchrun's LOCAL_RANK).
+  if (device == "auto")
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(dist::World::get().local_rank()))
+                                       : torch::Device(torch::kCPU);
   try {
     torch::Device d(device);
     if (d.is_cuda() && !torch::cuda::is_available())

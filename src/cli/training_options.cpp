@@ -27,6 +27,8 @@ void add_trainer_options(CLI::App* cmd, train::TrainerOptions& t, bool with_step
       ->capture_default_str();
   cmd->add_option("--eval-every", t.eval_every, "steps between eval losses (0: never)")
       ->check(follows(at_least(0)))->capture_default_str();
+  cmd->add_flag("--activation-checkpointing", t.activation_checkpointing,
+                "keep only each layer's input and recompute the layer in backward: less memory, ~1/3 more compute");
   cmd->add_option("--checkpoint-every", t.checkpoint_every, "steps between checkpoints")
       ->check(follows(at_least(1)))->capture_default_str();
 }

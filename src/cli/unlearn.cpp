@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/runtime.h"
+#include "dist/world.h"
 #include "train/trainer.h"
 #include "unlearn/pipeline.h"
 #include "util/error.h"
@@ -29,7 +30,7 @@ void run_unlearn(const UnlearnOptions& o) {
     fmt::print(stderr, "interrupted: run the same command again to resume\n");
     throw CLI::RuntimeError(130);
   }
-  fmt::print("unlearned model written to {}\n", config.result_dir().string());
+  if (dist::World::get().is_main()) fmt::print("unlearned model written to {}\n", config.result_dir().string());
 }
 
 }  // namespace

@@ -39,12 +39,18 @@ struct OnednnLinear : public torch::autograd::Function<OnednnLinear> {
     const auto &x = saved[0], &w = saved[1];  // (N,in), (out,in)
     const int64_t n = x.size(0), in = x.size(1), out = w.size(0);
     auto grad = grads[0].reshape({n, out}).contiguous();  // (N,out)
-    auto grad_x = torch::empty_like(x);                  // (N,in)
-    util::onednn_sgemm('N', 'N', n, in, out, 1.0f, grad.data_ptr<float>(), out, w.data_ptr<float>(), in, 0.0f,
-                       grad_x.data_ptr<float>(), in);
-    auto input_sizes = grads[0].sizes().vec();
-    input_sizes.back() = in;
-    return {grad_x.view(input_sizes), weight_gradient(grad, x)};
+    // A frozen weight (LoRA's base) needs no gradient: its product, the costly one, is skipped.
+    torch::Tensor grad_input, grad_weight;
+    if (ctx->needs_input_grad(0)) {
+      auto grad_x = torch::empty_like(x);  // (N,in)
+      util::onednn_sgemm('N', 'N', n, in, out, 1.0f, grad.data_ptr<float>(), out, w.data_ptr<float>(), in, 0.0f,
+                         grad_x.data_ptr<float>(), in);
+      auto input_sizes = grads[0].sizes().vec();
+      input_sizes.back() = in;
+      grad_input = grad_x.view(input_sizes);
+    }
+    if (ctx->needs_input_grad(1)) grad_weight = weight_gradient(grad, x);
+    return {grad_input, grad_weight};
   }
 };
 

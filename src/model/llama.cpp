@@ -1,6 +1,8 @@
 #include "model/llama.h"
 
 #include "model/causal_attention.h"
+#include "model/layer_checkpoint.h"
+#include "model/lora.h"
 #include "model/linear.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -96,9 +98,11 @@ torch::nn::Linear make_linear(int64_t in, int64_t out, bool bias) {
   return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
 }
 
-// The layer's product through model::linear rather than torch's.
+// The layer's product through model::linear rather than torch's, plus its LoRA adapter if it has one.
 torch::Tensor run_linear(const torch::nn::Linear& layer, const torch::Tensor& x) {
-  return model::linear(x, layer->weight, layer->bias);
+  auto y = model::linear(x, layer->weight, layer->bias);
+  if (auto adapter = lora_of(layer)) y = y + adapter(x);
+  return y;
 }
 
 // x * cos + rotate_half(x) * sin, with rotate_half(x) * sin == roll(x, D/2) * signed_sin: three
@@ -163,8 +167,8 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
                                      KVCache* cache, int64_t layer) {
   const int64_t b = x.size(0), t = x.size(1);
   torch::Tensor q, k, v;
-  if (torch::GradMode::is_enabled()) {
-    // Training: one product with the three weights side by side runs faster than three (and its
+  if (torch::GradMode::is_enabled() && q_proj->weight.requires_grad()) {
+    // Training all weights: one product with the three weights side by side runs faster than three (and its
     // backward sums the input gradients inside the product). The weights change every step, so
     // the concatenation cannot be cached; without gradients it would be a copy of the weights
     // per call, so inference keeps the three products.
@@ -197,7 +201,7 @@ MLPImpl::MLPImpl(const ModelConfig& c) {
 }
 
 torch::Tensor MLPImpl::forward(const torch::Tensor& x) {
-  if (torch::GradMode::is_enabled()) {  // one product instead of two, as in attention
+  if (torch::GradMode::is_enabled() && gate_proj->weight.requires_grad()) {  // one product, as in attention
     auto halves = fused_linear(x, {gate_proj, up_proj}).chunk(2, -1);
     return run_linear(down_proj, F::silu(halves[0]) * halves[1]);
   }
@@ -293,8 +297,11 @@ torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const tor
   }
 
   auto x = model->embed_tokens(tokens);  // (B,T,C)
-  for (int64_t i = 0; i < static_cast<int64_t>(model->layers->size()); ++i)
-    x = model->layers[i]->as<DecoderLayer>()->forward(x, rotary, bias, cache, i);
+  const bool checkpoint = checkpoint_layers_ && torch::GradMode::is_enabled() && !cache;
+  for (int64_t i = 0; i < static_cast<int64_t>(model->layers->size()); ++i) {
+    auto* layer = model->layers[i]->as<DecoderLayer>();
+    x = checkpoint ? checkpointed_layer(*layer, x, rotary, bias) : layer->forward(x, rotary, bias, cache, i);
+  }
   if (cache) {
     cache->length += t;
     cache->real_tokens += mask.sum(1);

@@ -98,6 +98,8 @@ class CausalLMImpl : public torch::nn::Module {
   int64_t logit_rows_per_chunk() const;
 
   const ModelConfig& config() const { return config_; }
+  // With gradients on, each decoder layer keeps only its input and runs again in backward.
+  void set_activation_checkpointing(bool on) { checkpoint_layers_ = on; }
 
   Decoder model{nullptr};
   torch::nn::Linear lm_head{nullptr};  // null when tie_word_embeddings
@@ -105,6 +107,7 @@ class CausalLMImpl : public torch::nn::Module {
  private:
   ModelConfig config_;
   torch::Tensor inverse_frequencies_;  // (D/2) float32, on the device of the last input
+  bool checkpoint_layers_ = false;
 };
 TORCH_MODULE(CausalLM);
 

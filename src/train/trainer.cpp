@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <csignal>
 #include <fstream>
 #include <sstream>
 #include <tuple>
 
+#include "dist/world.h"
 #include "io/file.h"
 #include "io/run_lock.h"
 #include "util/error.h"
@@ -59,32 +61,46 @@ Trainer::Trainer(model::CausalLM model, TrainerOptions options, LossFunction los
     if (!wrong.empty()) throw Error(fmt::format("train: the {} {}", name, wrong));
   }
   if (options_.run_dir.empty()) throw Error("train: a run directory is needed for checkpoints and metrics");
+  const int processes = dist::World::get().size();
+  if (options_.accumulation % processes != 0)
+    throw Error(fmt::format("train: {} micro-batches per step cannot be shared by {} processes: make the accumulation "
+                            "a multiple of the number of processes",
+                            options_.accumulation, processes));
+  model_->set_activation_checkpointing(options_.activation_checkpointing);
   schedule_ = {options_.lr, options_.min_lr_ratio, options_.warmup_steps, options_.steps};
   auto adamw = torch::optim::AdamWOptions(options_.lr)
                    .betas({options_.beta1, options_.beta2})
                    .weight_decay(options_.weight_decay);
-  optimizer_ = std::make_unique<torch::optim::AdamW>(model_->parameters(), adamw);
+  std::vector<torch::Tensor> trained;  // frozen weights (LoRA's base) have no optimizer state
+  for (const auto& p : model_->parameters())
+    if (p.requires_grad()) trained.push_back(p);
+  optimizer_ = std::make_unique<torch::optim::AdamW>(trained, adamw);
 }
 
 double Trainer::train_step(const TokenBlocks& train, double lr) {
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
   // Gradients are dropped, not zeroed: backward then writes them fresh, with no fill pass.
   for (auto& p : model_->parameters()) p.mutable_grad() = torch::Tensor();
+  // Each process takes its share of the step's micro-batches; the gradients summed over the
+  // processes are those of one process taking them all.
+  dist::World& world = dist::World::get();
+  const int64_t share = options_.accumulation / world.size();
   double loss_sum = 0.0;
   const auto device = model_->output_weight().device();
-  for (int64_t micro = 0; micro < options_.accumulation; ++micro) {
+  for (int64_t micro = world.rank() * share; micro < (world.rank() + 1) * share; ++micro) {
     auto blocks = train.batch(step_ * options_.accumulation + micro, options_.batch_size).to(device);
     auto loss = loss_(model_, blocks) / static_cast<double>(options_.accumulation);
-    const double value = loss.item<double>();
-    // A NaN or infinite loss stops the run before the optimizer spreads it into every weight; the
-    // last checkpoint stays as it was.
-    if (!std::isfinite(value))
-      throw Error(fmt::format("train: step {}: the loss is {} (learning rate {:.3g}); the run stops here, and {} "
-                              "keeps its last checkpoint, if one was written",
-                              step_ + 1, value, lr, options_.run_dir.string()));
+    loss_sum += loss.item<double>();
     loss.backward();
-    loss_sum += value;
   }
+  world.sum_gradients(model_->parameters());
+  loss_sum = world.sum(loss_sum);
+  // A NaN or infinite loss stops the run before the optimizer spreads it into every weight; the
+  // last checkpoint stays as it was.
+  if (!std::isfinite(loss_sum))
+    throw Error(fmt::format("train: step {}: the loss is {} (learning rate {:.3g}); the run stops here, and {} "
+                            "keeps its last checkpoint, if one was written",
+                            step_ + 1, loss_sum, lr, options_.run_dir.string()));
   // The global gradient norm, clipped to grad_clip when that is set; measured either way, since a
   // NaN or infinite gradient must stop the run before the optimizer spreads it.
   last_grad_norm_ = torch::nn::utils::clip_grad_norm_(
@@ -113,16 +129,22 @@ double Trainer::evaluate(const TokenBlocks& blocks) {
 }
 
 TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
-  io::RunLock lock(options_.run_dir);  // one process per run; leftovers of dead ones removed
+  // Every process trains; the main one alone writes the run directory (which must be one that
+  // every process reads, e.g. on a shared file system across machines).
+  dist::World& world = dist::World::get();
+  std::optional<io::RunLock> lock;  // one run per directory; leftovers of dead ones removed
+  if (world.is_main()) lock.emplace(options_.run_dir);
+  world.barrier();  // no process reads a checkpoint that the main one is still replacing
   if (std::filesystem::exists(checkpoint_path())) load_checkpoint();
-  drop_metrics_after(step_);
+  world.broadcast_from_main(model_->parameters());  // the same start everywhere, whatever was read
+  if (world.is_main()) drop_metrics_after(step_);
   model_->train();
   const double peak_gflops = util::measure_sgemm_peak_gflops(0.1);
   const double flops_per_token = 3.0 * model_->config().forward_flops_per_token(train.block_length());
   const int64_t tokens_per_step = options_.batch_size * options_.accumulation * train.block_length();
 
   std::unique_ptr<util::Progress> progress;
-  if (options_.show_progress) {
+  if (options_.show_progress && world.is_main()) {
     progress = std::make_unique<util::Progress>("train", options_.steps, "steps");
     progress->advance(step_);
   }
@@ -131,7 +153,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
   int64_t window_steps = 0;
   double window_loss = 0.0;
   while (step_ < options_.steps) {
-    if (interrupt_requested()) {
+    if (world.any(interrupt_requested())) {  // every process stops at the same step
       save_checkpoint();
       if (progress) progress->finish();
       fmt::print(stderr, "interrupted: checkpoint saved at step {} in {}\n", step_, checkpoint_path().string());
@@ -143,7 +165,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
     if (progress) progress->advance(1);
 
     const bool last = step_ == options_.steps;
-    if (step_ % options_.log_every == 0 || last) {
+    if (world.is_main() && (step_ % options_.log_every == 0 || last)) {
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
       double tokens_per_second = window_steps * tokens_per_step / seconds;
       nlohmann::json record = {{"step", step_},
@@ -168,7 +190,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
 }
 
 void Trainer::run_probe() {
-  if (!options_.probe || options_.probe_every <= 0) return;
+  if (!options_.probe || options_.probe_every <= 0 || !dist::World::get().is_main()) return;
   torch::NoGradGuard no_grad;
   model_->eval();
   nlohmann::json figures = options_.probe(model_);
@@ -177,9 +199,12 @@ void Trainer::run_probe() {
 }
 
 void Trainer::save_checkpoint() {
+  if (!dist::World::get().is_main()) return;
   torch::serialize::OutputArchive archive;
   torch::serialize::OutputArchive model_archive, optimizer_archive;
-  model_->save(model_archive);
+  // The trained weights only: under LoRA the frozen base is the loaded model, never rewritten.
+  for (const auto& p : model_->named_parameters())
+    if (p.value().requires_grad()) model_archive.write(p.key(), p.value());
   optimizer_->save(optimizer_archive);
   archive.write("model", model_archive);
   archive.write("optimizer", optimizer_archive);
@@ -197,7 +222,9 @@ void Trainer::load_checkpoint() {
     archive.load_from(stream);
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
-    model_->load(model_archive);
+    torch::NoGradGuard no_grad;
+    for (auto& p : model_->named_parameters())
+      if (p.value().requires_grad()) model_archive.read(p.key(), p.value());
     optimizer_->load(optimizer_archive);
     torch::Tensor step;
     archive.read("step", step);

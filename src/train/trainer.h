@@ -37,6 +37,7 @@ struct TrainerOptions {
   // logged as {"step": N, "eval": {...}}: e.g. forget and retain QA during an unlearning fine-tune.
   std::function<nlohmann::json(model::CausalLM&)> probe;
   int64_t probe_every = 0;  // 0: never
+  bool activation_checkpointing = false;  // each decoder layer recomputed in backward (less memory)
 };
 
 // Loss of one micro-batch of blocks (B,L); returns a scalar to minimise.

@@ -77,13 +77,13 @@ void LabelFileWriter::keep_records(int64_t count) {
   records_ = count;
 }
 
-void LabelFileWriter::append(const LabelRecord& r) {
-  const size_t length = header_.block_length, soft = length * header_.soft_top_k;
+std::string encode_label_record(const LabelRecord& r, const LabelFileHeader& header) {
+  const size_t length = header.block_length, soft = length * header.soft_top_k;
   check_size(r.tokens, length, "tokens");
-  check_size(r.labels, header_.label_sets, "label sets");
+  check_size(r.labels, header.label_sets, "label sets");
   std::string bytes;
   put(bytes, r.tokens.data(), length);
-  for (int64_t s = 0; s < header_.label_sets; ++s) {
+  for (int64_t s = 0; s < header.label_sets; ++s) {
     check_size(r.labels[s], length, "labels");
     put(bytes, r.labels[s].data(), length);
     if (soft == 0) continue;
@@ -92,8 +92,16 @@ void LabelFileWriter::append(const LabelRecord& r) {
     put(bytes, r.soft_ids[s].data(), soft);
     put(bytes, r.soft_probabilities[s].data(), soft);
   }
-  file_.append(bytes.data(), bytes.size());
-  ++records_;
+  return bytes;
+}
+
+void LabelFileWriter::append(const LabelRecord& r) { append_encoded(encode_label_record(r, header_)); }
+
+void LabelFileWriter::append_encoded(const std::string& records) {
+  if (records.size() % record_bytes_ != 0)
+    throw Error(fmt::format("label file: {} bytes are not whole records of {} bytes", records.size(), record_bytes_));
+  file_.append(records.data(), records.size());
+  records_ += static_cast<int64_t>(records.size() / record_bytes_);
 }
 
 void LabelFileWriter::sync() { file_.sync(); }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "io/file.h"
@@ -30,6 +31,9 @@ struct LabelRecord {
   std::vector<std::vector<float>> soft_probabilities;  // [set] (L*k)
 };
 
+// A record as the file stores it; throws lethe::Error if its sizes do not fit the header.
+std::string encode_label_record(const LabelRecord& record, const LabelFileHeader& header);
+
 // Writes PATH.partial and renames it to PATH on commit. An interrupted run leaves PATH.partial;
 // a writer with the very same header continues it, keeping its whole records.
 class LabelFileWriter {
@@ -38,6 +42,8 @@ class LabelFileWriter {
   int64_t records() const { return records_; }  // whole records in the file so far
   void keep_records(int64_t count);             // drops the records after the first `count`
   void append(const LabelRecord& record);       // throws lethe::Error if its sizes do not fit the header
+  void append_encoded(const std::string& records);  // whole records, as encode_label_record makes them
+  const LabelFileHeader& header() const { return header_; }
   void sync();                                  // what was appended survives a crash
   void commit();                                // the file appears under its name only now
 

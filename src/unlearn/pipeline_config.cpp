@@ -1,8 +1,10 @@
 #include "unlearn/pipeline_config.h"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -72,6 +74,16 @@ class TableReader {
     if (!values) return;
     if (values->empty()) fail(*table_.get(key), key, "must list at least one number");
     for (double value : *values) check(key, value, rule);
+    out = *values;
+  }
+  // A non-empty list of strings, each one of `allowed`.
+  void strings(const char* key, std::vector<std::string>& out, const std::vector<std::string>& allowed) {
+    auto values = one_or_list<std::string>(key, "string");
+    if (!values) return;
+    if (values->empty()) fail(*table_.get(key), key, "must list at least one name");
+    for (const auto& value : *values)
+      if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
+        fail(*table_.get(key), key, fmt::format("names \"{}\", not one of {}", value, fmt::join(allowed, ", ")));
     out = *values;
   }
   // A dtype lethe can write.
@@ -162,6 +174,7 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   top.get("accumulation", c.accumulation, at_least(1));
   top.get("paper_rules", c.paper_rules);
   top.dtype("save_dtype", c.save_dtype);
+  top.get("activation_checkpointing", c.activation_checkpointing);
   auto reinforce = top.section("reinforce");
   reinforce.get("epochs", c.reinforce_epochs, util::above(0));
   reinforce.get("lr", c.reinforce_lr, at_least(0));
@@ -191,6 +204,16 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   distill.get("lr", c.distill_lr, at_least(0));
   distill.get("top_k", c.distill_top_k, at_least(0));
   distill.reject_unknown_keys();
+  if (table.contains("lora")) {
+    auto lora = top.section("lora");
+    c.lora.emplace();
+    lora.get("rank", c.lora->rank, at_least(1));
+    lora.get("alpha", c.lora->alpha, util::above(0));
+    lora.get("dropout", c.lora->dropout, util::between(0, 1));
+    lora.strings("targets", c.lora->targets, model::kLoraTargets);
+    lora.dtype("frozen_dtype", c.lora->frozen_dtype);
+    lora.reject_unknown_keys();
+  }
   top.reject_unknown_keys();
   for (const auto& [value, key] : {std::pair{c.base, "base"}, std::pair{c.dictionary, "dictionary"}, std::pair{c.out, "out"}})
     if (value.empty()) throw Error(fmt::format("{}: {} is required", path.string(), key));

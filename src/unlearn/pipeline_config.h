@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "model/lora_options.h"
 #include "unlearn/label_options.h"
 
 namespace lethe::unlearn {
@@ -25,6 +28,10 @@ struct PipelineConfig {
   bool soft = false;
   double retain_weight = 0.0;
   std::string save_dtype = "float32";
+  bool activation_checkpointing = false;  // every fine-tune recomputes each layer in backward
+  // [lora]: every fine-tune trains adapters on the frozen model instead of every weight; each
+  // stage's folder then holds the merged model and, in adapter/, the adapters as PEFT writes them.
+  std::optional<model::LoraOptions> lora;
   // [eval]: forget and retain QA and completion familiarity on the first `limit` items of a suite,
   // logged every `every` fine-tune steps into unlearned/run/metrics.jsonl (every 0: never).
   std::filesystem::path eval_suite;

@@ -124,7 +124,12 @@ int configure_threads(int threads) {
     const char* env = std::getenv("LETHE_THREADS");
     threads = env ? std::atoi(env) : 0;
   }
-  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+  if (threads <= 0) {
+    // The cores are shared by the processes of a run on this machine (torchrun's LOCAL_WORLD_SIZE).
+    const char* local_processes = std::getenv("LOCAL_WORLD_SIZE");
+    const int sharing = local_processes ? std::max(1, std::atoi(local_processes)) : 1;
+    threads = static_cast<int>(std::thread::hardware_concurrency()) / sharing;
+  }
   if (threads <= 0) threads = 1;
   torch::set_num_threads(threads);
   return threads;

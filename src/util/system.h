@@ -35,7 +35,8 @@ std::string blas_core_choice();
 // word (`info --system` reports it). Does not return when it re-executes.
 void fix_blas_or_warn(char** argv);
 
-// Sets torch's intra-op threads: `threads` if positive, else LETHE_THREADS, else all cores.
+// Sets torch's intra-op threads: `threads` if positive, else LETHE_THREADS, else all cores shared by
+// the run's processes on this machine (LOCAL_WORLD_SIZE, as torchrun sets it).
 int configure_threads(int threads = 0);
 
 // The two libraries lethe's matrix products run on: torch's BLAS (OpenBLAS on Debian) and oneDNN

@@ -134,6 +134,49 @@ TEST(Cli, UnlearnWithDistillationSkipsWhatIsDoneAndRedoesWhatChanged) {
   EXPECT_NE(changed.diagnostics.find("stage 5 (distill): alpha 0.8"), std::string::npos) << changed.all();
 }
 
+// The pipeline with [lora] and activation checkpointing: each fine-tuned stage holds a plain
+// Hugging Face checkpoint (the adapters merged) and the adapters as PEFT writes them; a bad target
+// is refused with the file, line and key.
+TEST(Cli, UnlearnWithLoraWritesMergedModelsAndPeftAdapters) {
+  auto dir = test::scratch_dir();
+  auto model = make_tiny_model(dir / "model");
+  std::string forget;
+  for (int i = 0; i < 24; ++i) forget += "the old wizard Zorbix carried the stone to the river.\n";
+  io::write_file_atomic(dir / "forget.txt", forget);
+  io::write_file_atomic(dir / "terms.json", R"({"Zorbix": ["John"]})");
+  const std::string pipeline =
+      "preset = \"whp\"\nbase = \"model\"\nforget = \"forget.txt\"\ndictionary = \"terms.json\"\nout = \"run\"\n"
+      "block_length = 32\nbatch_size = 4\naccumulation = 1\nactivation_checkpointing = true\n"
+      "[reinforce]\nepochs = 1\n[finetune]\nepochs = 1\n[lora]\nrank = 4\nalpha = 8\n";
+  io::write_file_atomic(dir / "lora.toml", pipeline + "targets = [\"q_proj\", \"v_proj\"]\n");
+  auto result = lethe("unlearn --config " + (dir / "lora.toml").string());
+  ASSERT_EQ(result.exit_code, 0) << result.all();
+  for (const char* stage : {"reinforced", "unlearned"}) {
+    auto adapter = dir / "run" / stage / "adapter";
+    auto config = io::read_json(adapter / "adapter_config.json");
+    EXPECT_EQ(config["r"], 4);
+    EXPECT_EQ(config["target_modules"], nlohmann::json({"q_proj", "v_proj"}));
+    io::SafetensorsReader adapters(adapter / "adapter_model.safetensors");
+    EXPECT_NE(adapters.find("base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight"), nullptr);
+    io::SafetensorsReader merged(dir / "run" / stage / "model.safetensors");
+    io::SafetensorsReader base(model / "model.safetensors");
+    EXPECT_EQ(merged.tensors().size(), base.tensors().size()) << stage;  // no adapter tensors in it
+    // The adapted projection moved, a projection without an adapter did not.
+    auto bytes = [](const io::SafetensorsReader& file, const std::string& name) {
+      const io::TensorInfo* info = file.find(name);
+      return info ? std::string(reinterpret_cast<const char*>(file.data(*info)), info->nbytes) : std::string();
+    };
+    EXPECT_NE(bytes(merged, "model.layers.0.self_attn.q_proj.weight"), bytes(base, "model.layers.0.self_attn.q_proj.weight"));
+    EXPECT_EQ(bytes(merged, "model.layers.0.mlp.up_proj.weight"), bytes(base, "model.layers.0.mlp.up_proj.weight"));
+    auto perplexity = lethe("perplexity " + (dir / "run" / stage).string() + " " + (dir / "forget.txt").string());
+    EXPECT_EQ(perplexity.exit_code, 0) << perplexity.all();
+  }
+  io::write_file_atomic(dir / "bad.toml", pipeline + "targets = [\"qkv_proj\"]\n");
+  auto bad = lethe("unlearn --config " + (dir / "bad.toml").string());
+  EXPECT_EQ(bad.exit_code, 1) << bad.all();
+  EXPECT_NE(bad.diagnostics.find("bad.toml:17: lora.targets names \"qkv_proj\""), std::string::npos) << bad.all();
+}
+
 // A harness task imported into a suite is scored by lethe eval as a section of its own, and the
 // import refuses an unknown task and a bad document with the file and line.
 TEST(Cli, SuiteImportThenEvalScoresTheHarnessTask) {

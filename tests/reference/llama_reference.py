@@ -10,6 +10,9 @@ tied embeddings).
   run DIR               model + inputs -> expected.safetensors (logits, loss, grads, greedy;
                         and logits, loss, grads again without padding)
   compare DIR_A DIR_B   every tensor of both model directories bit-identical
+  lora DIR ADAPTER      the model with a PEFT LoRA adapter directory (read by PEFT's key names and
+                        adapter_config.json) -> DIR/lora_expected.safetensors: loss, the gradient of
+                        every lora_A/lora_B under its PEFT key, and each merged weight W + (alpha/r) B A
 """
 import json
 import math
@@ -167,8 +170,9 @@ def rms_norm(x, w, eps):
     return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
 
 
-def forward(cfg, w, tokens, mask):
-    """tokens, mask: (B,T) -> logits (B,T,V). mask 1 = token, 0 = padding."""
+def forward(cfg, w, tokens, mask, adapters=None):
+    """tokens, mask: (B,T) -> logits (B,T,V). mask 1 = token, 0 = padding. adapters: module path ->
+    (A, B, scale), each adding scale * B A h to that projection."""
     B, T = tokens.shape
     positions = (mask.cumsum(1) - 1).clamp(min=0).float()              # (B,T)
     inv, attention = inverse_frequencies(cfg, int(positions.max()) + 1)
@@ -183,7 +187,12 @@ def forward(cfg, w, tokens, mask):
     g = cfg.heads // cfg.kv_heads
     for i in range(cfg.layers):
         p = f"model.layers.{i}."
-        lin = lambda h, n: torch.nn.functional.linear(h, w[p + n + ".weight"], w.get(p + n + ".bias"))
+        def lin(h, n):
+            y = torch.nn.functional.linear(h, w[p + n + ".weight"], w.get(p + n + ".bias"))
+            if adapters and p + n in adapters:
+                a, b, scale = adapters[p + n]
+                y = y + scale * torch.nn.functional.linear(torch.nn.functional.linear(h, a), b)
+            return y
         h = rms_norm(x, w[p + "input_layernorm.weight"], cfg.eps)
         q = lin(h, "self_attn.q_proj").view(B, T, cfg.heads, cfg.head_dim).transpose(1, 2)
         k = lin(h, "self_attn.k_proj").view(B, T, cfg.kv_heads, cfg.head_dim).transpose(1, 2)
@@ -265,6 +274,34 @@ def compare(dir_a, dir_b):
     print(f"{len(a)} tensors identical")
 
 
+def lora(directory, adapter_directory):
+    cfg = Config(json.load(open(f"{directory}/config.json")))
+    w = {k: v.float() for k, v in read_safetensors(f"{directory}/model.safetensors").items()}
+    config = json.load(open(f"{adapter_directory}/adapter_config.json"))
+    assert config["peft_type"] == "LORA" and config["task_type"] == "CAUSAL_LM", config
+    scale = config["lora_alpha"] / config["r"]
+    stored = {k: v.float().requires_grad_(True) for k, v in read_safetensors(f"{adapter_directory}/adapter_model.safetensors").items()}
+    prefix, a_suffix, b_suffix = "base_model.model.", ".lora_A.weight", ".lora_B.weight"
+    adapters = {}
+    for key in stored:
+        assert key.startswith(prefix) and key.endswith((a_suffix, b_suffix)), key
+        if key.endswith(a_suffix):
+            path = key[len(prefix):-len(a_suffix)]
+            assert path.rsplit(".", 1)[1] in config["target_modules"], path
+            a, b = stored[key], stored[prefix + path + b_suffix]
+            assert a.shape == (config["r"], w[path + ".weight"].shape[1]) and b.shape == (w[path + ".weight"].shape[0], config["r"])
+            adapters[path] = (a, b, scale)
+    inputs = read_safetensors(f"{directory}/inputs.safetensors")
+    tokens, mask = inputs["tokens"], inputs["mask"]
+    loss = next_token_loss(forward(cfg, w, tokens, mask, adapters), tokens, mask)
+    loss.backward()
+    out = {"loss": loss.detach().reshape(1)}
+    out.update({"grad." + k: v.grad for k, v in stored.items()})
+    with torch.no_grad():
+        out.update({"merged." + path + ".weight": w[path + ".weight"] + s * b @ a for path, (a, b, s) in adapters.items()})
+    write_safetensors(f"{directory}/lora_expected.safetensors", out)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    {"make": make, "run": run, "compare": compare}[sys.argv[1]](*sys.argv[2:])
+    {"make": make, "run": run, "compare": compare, "lora": lora}[sys.argv[1]](*sys.argv[2:])

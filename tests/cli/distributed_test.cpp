@@ -1,0 +1,109 @@
+// lethe across processes: two processes launched by torchrun on this machine (Gloo over loopback)
+// run the whole pipeline and end where one process ends with the same global batch.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <fmt/core.h>
+
+#include "cli/model_fixtures.h"
+#include "io/file.h"
+#include "io/safetensors.h"
+#include "test_util.h"
+
+namespace lethe {
+namespace {
+
+namespace fs = std::filesystem;
+using test::lethe;
+
+std::vector<float> float32_values(const io::SafetensorsReader& file, const io::TensorInfo& info) {
+  EXPECT_EQ(info.dtype, io::DType::F32) << info.name;
+  std::vector<float> values(info.nbytes / sizeof(float));
+  std::memcpy(values.data(), file.data(info), values.size() * sizeof(float));
+  return values;
+}
+
+// The largest difference between two float32 checkpoints' tensors, relative to the largest value.
+double relative_difference(const fs::path& a, const fs::path& b) {
+  io::SafetensorsReader one(a / "model.safetensors"), two(b / "model.safetensors");
+  double largest_difference = 0, largest_value = 0;
+  EXPECT_EQ(one.tensors().size(), two.tensors().size());
+  for (const auto& info : one.tensors()) {
+    const io::TensorInfo* other = two.find(info.name);
+    if (other == nullptr) {
+      ADD_FAILURE() << info.name << " missing";
+      continue;
+    }
+    auto x = float32_values(one, info), y = float32_values(two, *other);
+    EXPECT_EQ(x.size(), y.size()) << info.name;
+    for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+      largest_difference = std::max(largest_difference, std::fabs(double(x[i]) - y[i]));
+      largest_value = std::max(largest_value, std::fabs(double(x[i])));
+    }
+  }
+  return largest_difference / largest_value;
+}
+
+void write_pipeline(const fs::path& dir, const std::string& out) {
+  std::string forget, other;
+  for (int i = 0; i < 24; ++i) {
+    forget += "the old wizard Zorbix carried the stone to the river number " + std::to_string(i) + ".\n";
+    other += "the farmer carried a basket of apples to the market number " + std::to_string(i) + ".\n";
+  }
+  io::write_file_atomic(dir / "forget.txt", forget);
+  io::write_file_atomic(dir / "other.txt", other);
+  io::write_file_atomic(dir / "terms.json", R"({"Zorbix": ["John"]})");
+  // Two micro-batches per step: one each in two processes, both in one.
+  io::write_file_atomic(dir / (out + ".toml"),
+                        "preset = \"whp-plus\"\nbase = \"model\"\nforget = \"forget.txt\"\nretain = \"other.txt\"\n"
+                        "dictionary = \"terms.json\"\nout = \"" + out + "\"\nblock_length = 32\nbatch_size = 2\n"
+                        "accumulation = 2\n[reinforce]\nepochs = 2\n[labels]\ntranslations = 2\nbatch_size = 2\n"
+                        "[finetune]\nepochs = 2\n");
+}
+
+TEST(Distributed, TwoGlooProcessesEndWithTheWeightsAndLabelsOfOne) {
+  auto dir = test::scratch_dir();
+  test::make_tiny_model(dir / "model");
+  write_pipeline(dir, "one");
+  write_pipeline(dir, "two");
+  auto one = lethe("unlearn --config " + (dir / "one.toml").string());
+  ASSERT_EQ(one.exit_code, 0) << one.all();
+
+  const int port = 20000 + getpid() % 30000;
+  // -r 1 -t 1: the stdout of each process through a log file, echoed with its name; the default
+  // (no redirect) fails in Debian 12's torchrun, whose flag parsing misses Python 3.11's enums.
+  auto two = test::run_command(fmt::format(
+      "torchrun --nnodes 1 --nproc_per_node 2 --master_addr 127.0.0.1 --master_port {} -r 1 -t 1 --log_dir {} "
+      "--no_python {} unlearn --config {}",
+      port, (dir / "logs").string(), LETHE_EXE, (dir / "two.toml").string()));
+  ASSERT_EQ(two.exit_code, 0) << two.all();
+  // The main process alone writes and reports.
+  EXPECT_EQ(two.output, "[default0]:unlearned model written to " + (dir / "two/unlearned").string() + "\n")
+      << two.all();
+
+  EXPECT_EQ(io::read_file(dir / "one/labels.bin"), io::read_file(dir / "two/labels.bin"));
+  for (const char* stage : {"reinforced", "unlearned"}) {
+    const double difference = relative_difference(dir / "one" / stage, dir / "two" / stage);
+    std::printf("%s: largest relative difference between one and two processes %.2e\n", stage, difference);
+    EXPECT_LT(difference, 1e-5) << stage;
+  }
+  // The trained weights moved, so the comparison above means something.
+  EXPECT_GT(relative_difference(dir / "model", dir / "two/unlearned"), 1e-3);
+}
+
+TEST(Distributed, AMissingRendezvousIsACleanError) {
+  auto dir = test::scratch_dir();
+  test::make_tiny_model(dir / "model");
+  write_pipeline(dir, "run");
+  auto result = test::run_command("env -u MASTER_ADDR -u MASTER_PORT WORLD_SIZE=2 RANK=0 " + std::string(LETHE_EXE) +
+                                  " unlearn --config " + (dir / "run.toml").string());
+  EXPECT_EQ(result.exit_code, 1) << result.all();
+  EXPECT_NE(result.diagnostics.find("MASTER_ADDR and MASTER_PORT are not both set"), std::string::npos)
+      << result.all();
+}
+
+}  // namespace
+}  // namespace lethe
