@@ -29,6 +29,9 @@ void add_trainer_options(CLI::App* cmd, train::TrainerOptions& t, bool with_step
       ->check(follows(at_least(0)))->capture_default_str();
   cmd->add_flag("--activation-checkpointing", t.activation_checkpointing,
                 "keep only each layer's input and recompute the layer in backward: less memory, ~1/3 more compute");
+  cmd->add_option("--zero-stage", t.zero_stage,
+                  "across processes: 1 shards the optimizer states, 2 the gradients too (0: off)")
+      ->check(follows(util::between(0, 2)))->capture_default_str();
   cmd->add_option("--checkpoint-every", t.checkpoint_every, "steps between checkpoints")
       ->check(follows(at_least(1)))->capture_default_str();
 }

@@ -10,7 +10,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <map>
+#include <numeric>
 
 #include "util/error.h"
 
@@ -81,21 +83,41 @@ std::unique_ptr<World::Group> join(int rank, int size, int local_rank) {
   return group;
 }
 
-// Tensors cut into runs of one dtype and device of about bucket_bytes each.
-std::vector<std::vector<torch::Tensor>> buckets(const std::vector<torch::Tensor>& tensors, int64_t bucket_bytes) {
-  std::map<std::string, std::vector<torch::Tensor>> by_kind;
-  for (const auto& t : tensors) by_kind[fmt::format("{}/{}", t.device().str(), c10::toString(t.scalar_type()))].push_back(t);
-  std::vector<std::vector<torch::Tensor>> out;
-  for (auto& [kind, list] : by_kind) {
-    int64_t bytes = 0;
-    out.emplace_back();
-    for (const auto& t : list) {
-      if (bytes > 0 && bytes + t.nbytes() > static_cast<size_t>(bucket_bytes)) out.emplace_back(), bytes = 0;
-      out.back().push_back(t);
-      bytes += t.nbytes();
+struct Bucket {
+  int owner = 0;
+  std::vector<torch::Tensor> tensors;  // of one dtype and device
+};
+
+// Tensors cut into runs of one owner, dtype and device of about bucket_bytes each.
+std::vector<Bucket> buckets(const std::vector<torch::Tensor>& tensors, const std::vector<int>& owners,
+                            int64_t bucket_bytes) {
+  std::map<std::string, std::vector<size_t>> by_kind;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const auto& t = tensors[i];
+    by_kind[fmt::format("{}/{}/{}", owners[i], t.device().str(), c10::toString(t.scalar_type()))].push_back(i);
+  }
+  std::vector<Bucket> out;
+  for (const auto& [kind, indices] : by_kind) {
+    size_t bytes = 0;
+    out.push_back({owners[indices[0]], {}});
+    for (size_t i : indices) {
+      if (bytes > 0 && bytes + tensors[i].nbytes() > static_cast<size_t>(bucket_bytes))
+        out.push_back({owners[i], {}}), bytes = 0;
+      out.back().tensors.push_back(tensors[i]);
+      bytes += tensors[i].nbytes();
     }
   }
   return out;
+}
+
+// The trained tensors that have a gradient slot: a missing gradient counts as zeros.
+std::vector<torch::Tensor> gradients_of(const std::vector<torch::Tensor>& parameters) {
+  std::vector<torch::Tensor> gradients;
+  for (const auto& p : parameters) {
+    if (!p.grad().defined()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::zeros_like(p);
+    gradients.push_back(p.grad());
+  }
+  return gradients;
 }
 
 torch::Tensor flatten(const std::vector<torch::Tensor>& tensors) {
@@ -137,26 +159,42 @@ void World::barrier() {
 
 void World::sum_gradients(const std::vector<torch::Tensor>& parameters, int64_t bucket_bytes) {
   if (!group_) return;
-  std::vector<torch::Tensor> gradients;
-  for (const auto& p : parameters) {
-    if (!p.requires_grad()) continue;
-    if (!p.grad().defined()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::zeros_like(p);
-    gradients.push_back(p.grad());
-  }
-  for (const auto& bucket : buckets(gradients, bucket_bytes)) {
-    std::vector<torch::Tensor> flat = {flatten(bucket)};
+  auto gradients = gradients_of(parameters);
+  for (const auto& bucket : buckets(gradients, std::vector<int>(gradients.size(), 0), bucket_bytes)) {
+    std::vector<torch::Tensor> flat = {flatten(bucket.tensors)};
     group_->group->allreduce(flat)->wait();
-    unflatten(flat[0], bucket);
+    unflatten(flat[0], bucket.tensors);
   }
 }
 
+void World::sum_gradients_to_owners(const std::vector<torch::Tensor>& parameters, const std::vector<int>& owners,
+                                    int64_t bucket_bytes) {
+  if (!group_) return;
+  for (const auto& bucket : buckets(gradients_of(parameters), owners, bucket_bytes)) {
+    std::vector<torch::Tensor> flat = {flatten(bucket.tensors)};
+    c10d::ReduceOptions options;
+    options.rootRank = bucket.owner;
+    group_->group->reduce(flat, options)->wait();
+    if (bucket.owner == rank_) unflatten(flat[0], bucket.tensors);
+  }
+  for (size_t i = 0; i < parameters.size(); ++i)
+    if (owners[i] != rank_) const_cast<torch::Tensor&>(parameters[i]).mutable_grad() = torch::Tensor();
+}
+
 void World::broadcast_from_main(const std::vector<torch::Tensor>& tensors, int64_t bucket_bytes) {
+  broadcast_from_owners(tensors, std::vector<int>(tensors.size(), 0), bucket_bytes);
+}
+
+void World::broadcast_from_owners(const std::vector<torch::Tensor>& tensors, const std::vector<int>& owners,
+                                  int64_t bucket_bytes) {
   if (!group_) return;
   torch::NoGradGuard no_grad;
-  for (const auto& bucket : buckets(tensors, bucket_bytes)) {
-    std::vector<torch::Tensor> flat = {flatten(bucket)};
-    group_->group->broadcast(flat)->wait();
-    unflatten(flat[0], bucket);
+  for (const auto& bucket : buckets(tensors, owners, bucket_bytes)) {
+    std::vector<torch::Tensor> flat = {flatten(bucket.tensors)};
+    c10d::BroadcastOptions options;
+    options.rootRank = bucket.owner;
+    group_->group->broadcast(flat, options)->wait();
+    unflatten(flat[0], bucket.tensors);
   }
 }
 
@@ -201,6 +239,20 @@ std::vector<std::string> World::all_gather(const std::string& mine) {
                      static_cast<size_t>(gathered_sizes[0][r].item<int64_t>()));
   }
   return out;
+}
+
+std::vector<int> balanced_owners(const std::vector<torch::Tensor>& tensors, int processes) {
+  std::vector<size_t> order(tensors.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return tensors[a].numel() > tensors[b].numel(); });
+  std::vector<int64_t> owned(processes, 0);
+  std::vector<int> owners(tensors.size(), 0);
+  for (size_t i : order) {
+    const int least = static_cast<int>(std::min_element(owned.begin(), owned.end()) - owned.begin());
+    owners[i] = least;
+    owned[least] += tensors[i].numel();
+  }
+  return owners;
 }
 
 }  // namespace lethe::dist

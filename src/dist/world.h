@@ -30,6 +30,14 @@ class World {
   void sum_gradients(const std::vector<torch::Tensor>& parameters, int64_t bucket_bytes = int64_t{25} << 20);
   // Every process's tensors set to process 0's, in buckets.
   void broadcast_from_main(const std::vector<torch::Tensor>& tensors, int64_t bucket_bytes = int64_t{25} << 20);
+
+  // Sharded optimizer states (ZeRO): each trained tensor has an owning process, owners[i], which
+  // alone updates it. Gradients summed into their owner only, the others' dropped (stage 2).
+  void sum_gradients_to_owners(const std::vector<torch::Tensor>& parameters, const std::vector<int>& owners,
+                               int64_t bucket_bytes = int64_t{25} << 20);
+  // Every process's tensors set to their owners' values, in buckets.
+  void broadcast_from_owners(const std::vector<torch::Tensor>& tensors, const std::vector<int>& owners,
+                             int64_t bucket_bytes = int64_t{25} << 20);
   double sum(double value);
   bool any(bool flag);
   int64_t broadcast_from_main(int64_t value);
@@ -43,5 +51,9 @@ class World {
   int rank_ = 0, size_ = 1, local_rank_ = 0;
   std::unique_ptr<Group> group_;  // null for one process
 };
+
+// An owner for each tensor such that the processes own about as many elements each: the largest
+// tensor first, each to the process that owns the fewest elements so far.
+std::vector<int> balanced_owners(const std::vector<torch::Tensor>& tensors, int processes);
 
 }  // namespace lethe::dist

@@ -55,7 +55,8 @@ Trainer::Trainer(model::CausalLM model, TrainerOptions options, LossFunction los
       {"steps between logs", options_.log_every, at_least(1)},
       {"steps between evals", options_.eval_every, at_least(0)},
       {"steps between checkpoints", options_.checkpoint_every, at_least(1)},
-      {"steps between probes", options_.probe_every, at_least(0)}};
+      {"steps between probes", options_.probe_every, at_least(0)},
+      {"ZeRO stage", options_.zero_stage, util::between(0, 2)}};
   for (const auto& [name, value, rule] : settings) {
     std::string wrong = rule.what_is_wrong(value);
     if (!wrong.empty()) throw Error(fmt::format("train: the {} {}", name, wrong));
@@ -71,10 +72,18 @@ Trainer::Trainer(model::CausalLM model, TrainerOptions options, LossFunction los
   auto adamw = torch::optim::AdamWOptions(options_.lr)
                    .betas({options_.beta1, options_.beta2})
                    .weight_decay(options_.weight_decay);
-  std::vector<torch::Tensor> trained;  // frozen weights (LoRA's base) have no optimizer state
-  for (const auto& p : model_->parameters())
-    if (p.requires_grad()) trained.push_back(p);
-  optimizer_ = std::make_unique<torch::optim::AdamW>(trained, adamw);
+  for (const auto& p : model_->parameters())  // frozen weights (LoRA's base) have no optimizer state
+    if (p.requires_grad()) trained_.push_back(p);
+  std::vector<torch::Tensor> updated_here = trained_;
+  if (options_.zero_stage > 0) {  // each process updates, and holds the optimizer states of, its share
+    owners_ = dist::balanced_owners(trained_, processes);
+    updated_here.clear();
+    for (size_t i = 0; i < trained_.size(); ++i)
+      if (owners_[i] == dist::World::get().rank()) updated_here.push_back(trained_[i]);
+    if (updated_here.empty())
+      throw Error(fmt::format("train: {} trained tensors cannot be shared by {} processes", trained_.size(), processes));
+  }
+  optimizer_ = std::make_unique<torch::optim::AdamW>(updated_here, adamw);
 }
 
 double Trainer::train_step(const TokenBlocks& train, double lr) {
@@ -93,7 +102,10 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
     loss_sum += loss.item<double>();
     loss.backward();
   }
-  world.sum_gradients(model_->parameters());
+  if (options_.zero_stage == 2)
+    world.sum_gradients_to_owners(trained_, owners_);
+  else
+    world.sum_gradients(trained_);
   loss_sum = world.sum(loss_sum);
   // A NaN or infinite loss stops the run before the optimizer spreads it into every weight; the
   // last checkpoint stays as it was.
@@ -103,8 +115,7 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
                             step_ + 1, loss_sum, lr, options_.run_dir.string()));
   // The global gradient norm, clipped to grad_clip when that is set; measured either way, since a
   // NaN or infinite gradient must stop the run before the optimizer spreads it.
-  last_grad_norm_ = torch::nn::utils::clip_grad_norm_(
-      model_->parameters(), options_.grad_clip > 0 ? options_.grad_clip : std::numeric_limits<double>::infinity());
+  last_grad_norm_ = clip_gradients();
   if (!std::isfinite(last_grad_norm_))
     for (const auto& p : model_->named_parameters())
       if (p.value().grad().defined() && !torch::isfinite(p.value().grad()).all().item<bool>())
@@ -112,8 +123,24 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
                                 "here, and {} keeps its last checkpoint, if one was written",
                                 step_ + 1, p.key(), options_.run_dir.string()));
   optimizer_->step();
+  if (!owners_.empty()) world.broadcast_from_owners(trained_, owners_);
   ++step_;
   return loss_sum;
+}
+
+double Trainer::clip_gradients() {
+  const double most = options_.grad_clip > 0 ? options_.grad_clip : std::numeric_limits<double>::infinity();
+  if (options_.zero_stage < 2) return torch::nn::utils::clip_grad_norm_(trained_, most);
+  // Each process holds its own share's gradients: the squares are summed over the processes.
+  double squares = 0.0;
+  for (const auto& p : trained_)
+    if (p.grad().defined()) squares += std::pow(p.grad().norm().item<double>(), 2);
+  const double norm = std::sqrt(dist::World::get().sum(squares));
+  const double coefficient = most / (norm + 1e-6);  // as torch's clip_grad_norm_
+  if (coefficient < 1)
+    for (const auto& p : trained_)
+      if (p.grad().defined()) p.grad().mul_(coefficient);
+  return norm;
 }
 
 double Trainer::evaluate(const TokenBlocks& blocks) {
@@ -198,37 +225,76 @@ void Trainer::run_probe() {
   append_metrics({{"step", step_}, {"eval", figures}});
 }
 
+namespace {
+
+void write_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  io::write_file_atomic(path, bytes.str());
+}
+
+}  // namespace
+
+std::filesystem::path Trainer::optimizer_shard_path() const {
+  const dist::World& world = dist::World::get();
+  return options_.run_dir / fmt::format("optimizer.{}-of-{}.pt", world.rank(), world.size());
+}
+
 void Trainer::save_checkpoint() {
+  const bool sharded = !owners_.empty();
+  if (sharded) {  // every process writes the optimizer states it holds
+    torch::serialize::OutputArchive shard, optimizer_archive;
+    optimizer_->save(optimizer_archive);
+    shard.write("optimizer", optimizer_archive);
+    shard.write("step", torch::tensor(step_, torch::kLong));
+    write_archive(shard, optimizer_shard_path());
+  }
   if (!dist::World::get().is_main()) return;
-  torch::serialize::OutputArchive archive;
-  torch::serialize::OutputArchive model_archive, optimizer_archive;
+  torch::serialize::OutputArchive archive, model_archive;
   // The trained weights only: under LoRA the frozen base is the loaded model, never rewritten.
   for (const auto& p : model_->named_parameters())
     if (p.value().requires_grad()) model_archive.write(p.key(), p.value());
-  optimizer_->save(optimizer_archive);
   archive.write("model", model_archive);
-  archive.write("optimizer", optimizer_archive);
+  if (!sharded) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer_->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+  }
   archive.write("step", torch::tensor(step_, torch::kLong));
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  io::write_file_atomic(checkpoint_path(), bytes.str());
+  write_archive(archive, checkpoint_path());
 }
 
 void Trainer::load_checkpoint() {
-  std::string bytes = io::read_file(checkpoint_path());
-  std::istringstream stream(bytes);
+  auto load = [](const std::filesystem::path& path, torch::serialize::InputArchive& archive) {
+    std::istringstream stream(io::read_file(path));
+    archive.load_from(stream);
+  };
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-    archive.load_from(stream);
+    load(checkpoint_path(), archive);
     archive.read("model", model_archive);
-    archive.read("optimizer", optimizer_archive);
     torch::NoGradGuard no_grad;
     for (auto& p : model_->named_parameters())
       if (p.value().requires_grad()) model_archive.read(p.key(), p.value());
-    optimizer_->load(optimizer_archive);
     torch::Tensor step;
     archive.read("step", step);
     step_ = step.item<int64_t>();
+    if (owners_.empty()) {
+      archive.read("optimizer", optimizer_archive);
+    } else {
+      if (!std::filesystem::exists(optimizer_shard_path()))
+        throw Error(fmt::format("{}: missing: this run's optimizer states were not sharded over {} processes; resume "
+                                "it as it was launched",
+                                optimizer_shard_path().string(), dist::World::get().size()));
+      torch::serialize::InputArchive shard;
+      load(optimizer_shard_path(), shard);
+      shard.read("optimizer", optimizer_archive);
+      shard.read("step", step);
+      if (step.item<int64_t>() != step_)
+        throw Error(fmt::format("{}: written at step {}, the checkpoint at step {}", optimizer_shard_path().string(),
+                                step.item<int64_t>(), step_));
+    }
+    optimizer_->load(optimizer_archive);
   } catch (const c10::Error& e) {
     throw Error(fmt::format("{}: not a usable checkpoint for this model: {}", checkpoint_path().string(),
                             e.what_without_backtrace()));

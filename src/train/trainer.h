@@ -38,6 +38,9 @@ struct TrainerOptions {
   std::function<nlohmann::json(model::CausalLM&)> probe;
   int64_t probe_every = 0;  // 0: never
   bool activation_checkpointing = false;  // each decoder layer recomputed in backward (less memory)
+  // Across processes (ZeRO): 1, the optimizer states sharded, each process updating its share of
+  // the weights and the shares gathered; 2, the summed gradients sharded too. 0: all everywhere.
+  int64_t zero_stage = 0;
 };
 
 // Loss of one micro-batch of blocks (B,L); returns a scalar to minimise.
@@ -62,6 +65,8 @@ class Trainer {
 
  private:
   double train_step(const TokenBlocks& train, double lr);  // returns the step's mean loss
+  double clip_gradients();                                 // returns the global gradient norm
+  std::filesystem::path optimizer_shard_path() const;      // this process's, under ZeRO
   void save_checkpoint();
   void load_checkpoint();
   void append_metrics(const nlohmann::json& record);
@@ -73,6 +78,8 @@ class Trainer {
   TrainerOptions options_;
   LossFunction loss_;
   Schedule schedule_;
+  std::vector<torch::Tensor> trained_;  // the weights that learn: all, or LoRA's adapters
+  std::vector<int> owners_;             // ZeRO: the process updating each of trained_; else empty
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   int64_t step_ = 0;
   double last_grad_norm_ = 0.0;

@@ -74,6 +74,7 @@ train::TrainerOptions trainer_options(const PipelineConfig& c, const fs::path& r
   t.checkpoint_every = 10;
   t.run_dir = run_dir;
   t.activation_checkpointing = c.activation_checkpointing;
+  t.zero_stage = c.zero_stage;
   return t;
 }
 

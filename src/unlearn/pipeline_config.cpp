@@ -175,6 +175,7 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   top.get("paper_rules", c.paper_rules);
   top.dtype("save_dtype", c.save_dtype);
   top.get("activation_checkpointing", c.activation_checkpointing);
+  top.get("zero_stage", c.zero_stage, util::between(0, 2));
   auto reinforce = top.section("reinforce");
   reinforce.get("epochs", c.reinforce_epochs, util::above(0));
   reinforce.get("lr", c.reinforce_lr, at_least(0));

@@ -29,6 +29,7 @@ struct PipelineConfig {
   double retain_weight = 0.0;
   std::string save_dtype = "float32";
   bool activation_checkpointing = false;  // every fine-tune recomputes each layer in backward
+  int64_t zero_stage = 0;  // across processes: 1 optimizer states sharded, 2 gradients too
   // [lora]: every fine-tune trains adapters on the frozen model instead of every weight; each
   // stage's folder then holds the merged model and, in adapter/, the adapters as PEFT writes them.
   std::optional<model::LoraOptions> lora;

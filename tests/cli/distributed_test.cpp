@@ -64,6 +64,15 @@ void write_pipeline(const fs::path& dir, const std::string& out) {
                         "[finetune]\nepochs = 2\n");
 }
 
+std::string torchrun(const fs::path& logs, const std::string& arguments) {
+  const int port = 20000 + (getpid() * 7 + static_cast<int>(arguments.size())) % 30000;
+  // -r 1 -t 1: the stdout of each process through a log file, echoed with its name; the default
+  // (no redirect) fails in Debian 12's torchrun, whose flag parsing misses Python 3.11's enums.
+  return fmt::format("torchrun --nnodes 1 --nproc_per_node 2 --master_addr 127.0.0.1 --master_port {} -r 1 -t 1 "
+                     "--log_dir {} --no_python {} {}",
+                     port, logs.string(), LETHE_EXE, arguments);
+}
+
 TEST(Distributed, TwoGlooProcessesEndWithTheWeightsAndLabelsOfOne) {
   auto dir = test::scratch_dir();
   test::make_tiny_model(dir / "model");
@@ -72,13 +81,7 @@ TEST(Distributed, TwoGlooProcessesEndWithTheWeightsAndLabelsOfOne) {
   auto one = lethe("unlearn --config " + (dir / "one.toml").string());
   ASSERT_EQ(one.exit_code, 0) << one.all();
 
-  const int port = 20000 + getpid() % 30000;
-  // -r 1 -t 1: the stdout of each process through a log file, echoed with its name; the default
-  // (no redirect) fails in Debian 12's torchrun, whose flag parsing misses Python 3.11's enums.
-  auto two = test::run_command(fmt::format(
-      "torchrun --nnodes 1 --nproc_per_node 2 --master_addr 127.0.0.1 --master_port {} -r 1 -t 1 --log_dir {} "
-      "--no_python {} unlearn --config {}",
-      port, (dir / "logs").string(), LETHE_EXE, (dir / "two.toml").string()));
+  auto two = test::run_command(torchrun(dir / "logs", "unlearn --config " + (dir / "two.toml").string()));
   ASSERT_EQ(two.exit_code, 0) << two.all();
   // The main process alone writes and reports.
   EXPECT_EQ(two.output, "[default0]:unlearned model written to " + (dir / "two/unlearned").string() + "\n")
@@ -92,6 +95,39 @@ TEST(Distributed, TwoGlooProcessesEndWithTheWeightsAndLabelsOfOne) {
   }
   // The trained weights moved, so the comparison above means something.
   EXPECT_GT(relative_difference(dir / "model", dir / "two/unlearned"), 1e-3);
+}
+
+// ZeRO stages 1 and 2: two processes, each updating half of the weights with half of the
+// optimizer states, end with the weights of one process holding all of them.
+TEST(Distributed, ShardedOptimizerStatesEndWithTheWeightsOfOneProcess) {
+  auto dir = test::scratch_dir();
+  test::make_tiny_model(dir / "model");
+  write_pipeline(dir, "unused");
+  const std::string reinforce = "reinforce " + (dir / "model").string() + " --forget " + (dir / "forget.txt").string() +
+                                " --block-length 32 --batch-size 2 --accumulation 2 --checkpoint-every 1000 --epochs ";
+  auto one = lethe(reinforce + "3 --out " + (dir / "one").string());
+  ASSERT_EQ(one.exit_code, 0) << one.all();
+  for (int stage : {1, 2}) {
+    const fs::path out = dir / ("zero" + std::to_string(stage));
+    auto two = test::run_command(torchrun(dir / ("logs" + std::to_string(stage)),
+                                          reinforce + "3 --zero-stage " + std::to_string(stage) + " --out " + out.string()));
+    ASSERT_EQ(two.exit_code, 0) << two.all();
+    const double difference = relative_difference(dir / "one", out);
+    const double shard0 = fs::file_size(out / "run/optimizer.0-of-2.pt");
+    const double shard1 = fs::file_size(out / "run/optimizer.1-of-2.pt");
+    std::printf("ZeRO %d: largest relative difference %.2e; optimizer states %.0f%% / %.0f%% per process\n", stage,
+                difference, 100 * shard0 / (shard0 + shard1), 100 * shard1 / (shard0 + shard1));
+    EXPECT_LT(difference, 1e-5) << stage;
+    EXPECT_NEAR(shard0 / (shard0 + shard1), 0.5, 0.1) << stage;
+  }
+  // Every process resumes its shard: a run stopped after half of the steps, then run to the end,
+  // ends where the uninterrupted one ends (the learning rate is constant after no warmup).
+  const fs::path resumed = dir / "resumed";
+  for (const char* epochs : {"1.5", "3"}) {
+    auto part = test::run_command(torchrun(dir / "logs-resumed", reinforce + epochs + " --zero-stage 2 --out " + resumed.string()));
+    ASSERT_EQ(part.exit_code, 0) << part.all();
+  }
+  EXPECT_LT(relative_difference(dir / "one", resumed), 1e-5);
 }
 
 TEST(Distributed, AMissingRendezvousIsACleanError) {
