@@ -17,6 +17,7 @@ void register_commands(CLI::App& app) {
   register_tokenizer(app);
   register_export(app);
   register_suite(app);
+  register_plan(app);
 }
 
 }  // namespace lethe::cli

@@ -21,5 +21,6 @@ void register_unlearn(CLI::App& app);
 void register_tokenizer(CLI::App& app);
 void register_export(CLI::App& app);
 void register_suite(CLI::App& app);
+void register_plan(CLI::App& app);
 
 }  // namespace lethe::cli

@@ -2,6 +2,7 @@
 // model, and bad model directories that end in a clear message and exit code 1, never a crash.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -28,7 +29,7 @@ TEST(Cli, HelpListsEveryCommand) {
   auto result = lethe("--help");
   EXPECT_EQ(result.exit_code, 0);
   for (const char* command : {"info", "tokenize", "generate", "perplexity", "pretrain", "eval", "world", "tokenizer",
-                              "reinforce", "anchors", "labels", "unlearn", "export", "suite"}) {
+                              "reinforce", "anchors", "labels", "unlearn", "export", "suite", "plan"}) {
     EXPECT_NE(result.output.find(command), std::string::npos) << command;
     auto sub = lethe(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;
@@ -175,6 +176,44 @@ TEST(Cli, UnlearnWithLoraWritesMergedModelsAndPeftAdapters) {
   auto bad = lethe("unlearn --config " + (dir / "bad.toml").string());
   EXPECT_EQ(bad.exit_code, 1) << bad.all();
   EXPECT_NE(bad.diagnostics.find("bad.toml:17: lora.targets names \"qkv_proj\""), std::string::npos) << bad.all();
+}
+
+// lethe plan from a config.json alone: a full fine-tune of Llama 2 7B does not fit one 80 GB GPU
+// and fits eight with sharded states; the LoRA template fits one. On a model with a tokenizer the
+// forget corpus is counted in its tokens.
+TEST(Cli, PlanSaysWhatFitsBeforeARun) {
+  const fs::path source(LETHE_SOURCE_DIR);
+  auto plan = [&](const std::string& config, int devices) {
+    return lethe("plan " + (source / "configs/models/llama-2-7b/config.json").string() + " --config " +
+                 (source / "configs" / config).string() + " --forget-tokens 2000000 --devices " +
+                 std::to_string(devices));
+  };
+  auto row = [](const std::string& output, const std::string& stage) {
+    auto at = output.find("\n" + stage + " ");
+    return at == std::string::npos ? std::string() : output.substr(at + 1, output.find('\n', at + 1) - at - 1);
+  };
+  auto full_one = plan("llama-2-7b-full.toml", 1);
+  ASSERT_EQ(full_one.exit_code, 0) << full_one.all();
+  EXPECT_NE(full_one.output.find("6.74B parameters"), std::string::npos) << full_one.output;
+  EXPECT_NE(row(full_one.output, "fine-tune").find(" NO "), std::string::npos) << full_one.output;
+  auto full_eight = plan("llama-2-7b-full.toml", 8);
+  EXPECT_NE(row(full_eight.output, "fine-tune").find(" yes "), std::string::npos) << full_eight.output;
+  auto lora_one = plan("llama-2-7b-lora.toml", 1);
+  EXPECT_NE(row(lora_one.output, "fine-tune").find(" yes "), std::string::npos) << lora_one.output;
+  auto uneven = plan("llama-2-7b-full.toml", 3);  // 64 micro-batches per step
+  EXPECT_EQ(uneven.exit_code, 1) << uneven.all();
+  EXPECT_NE(uneven.diagnostics.find("cannot be shared by 3 devices"), std::string::npos) << uneven.all();
+
+  auto dir = test::scratch_dir();
+  auto model = make_tiny_model(dir / "model");
+  io::write_file_atomic(dir / "forget.txt", "the old wizard walks to the river\n");
+  io::write_file_atomic(dir / "p.toml", "base = \"model\"\nforget = \"forget.txt\"\ndictionary = \"d.json\"\nout = \"o\"\n");
+  auto counted = lethe("plan " + model.string() + " --config " + (dir / "p.toml").string());
+  ASSERT_EQ(counted.exit_code, 0) << counted.all();
+  auto tokens = lethe("tokenize " + model.string() + " --ids --text 'the old wizard walks to the river'");
+  const size_t ids = std::count(tokens.output.begin(), tokens.output.end(), ' ') + 1;  // with BOS
+  EXPECT_NE(counted.output.find("forget corpus: " + std::to_string(ids + 1) + " tokens;"), std::string::npos)
+      << counted.output << tokens.output;  // and EOS, as the stages read it
 }
 
 // A harness task imported into a suite is scored by lethe eval as a section of its own, and the
