@@ -8,6 +8,7 @@
 #include "dist/world.h"
 #include "cli/training_options.h"
 #include "model/checkpoint.h"
+#include "model/lora.h"
 #include "tokenizer/tokenizer.h"
 #include "train/text_stream.h"
 #include "train/trainer.h"
@@ -26,6 +27,8 @@ struct ReinforceOptions {
   std::string save_dtype = "float32";
   uint64_t seed = 0;
   train::TrainerOptions trainer;
+  bool lora = false;
+  model::LoraOptions lora_options;
   RuntimeOptions runtime;
 };
 
@@ -35,6 +38,7 @@ void run_reinforce(ReinforceOptions o) {
   auto device = o.runtime.resolve_device();
   auto tok = tokenizer::load_tokenizer(o.base_dir);
   auto model = model::load_causal_lm(o.base_dir, device, o.runtime.dtype == "auto" ? torch::kFloat : o.runtime.resolve_dtype(device));
+  if (o.lora) model::add_lora(model, o.lora_options, o.seed);
   const int64_t block_length = std::min(o.block_length, model->config().max_position_embeddings);
   auto stream = train::token_stream(*tok, o.forget_files);
   if (static_cast<int64_t>(stream.size()) < block_length)
@@ -49,7 +53,8 @@ void run_reinforce(ReinforceOptions o) {
              blocks.block_count(), block_length, t.steps, t.lr);
   if (unlearn::reinforce(model, blocks, t) == train::TrainStatus::interrupted) exit_interrupted(t);
   if (!dist::World::get().is_main()) return;  // the main process writes the model
-  model::save_model(model, o.out_dir, model::parse_dtype(o.save_dtype), o.base_dir);
+  unlearn::save_fine_tuned(model, o.out_dir, o.lora ? std::optional(o.lora_options) : std::nullopt,
+                           model::parse_dtype(o.save_dtype), o.base_dir);
   fmt::print("reinforced model written to {}\n", o.out_dir);
 }
 
@@ -74,6 +79,14 @@ void register_reinforce(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the data order")->capture_default_str();
   add_trainer_options(cmd, o->trainer, /*with_steps=*/false);
+  cmd->add_flag("--lora", o->lora, "train LoRA adapters on the frozen model (--dtype: the frozen weights' dtype); "
+                "OUT gets the merged model and OUT/adapter the adapters as PEFT writes them");
+  cmd->add_option("--lora-rank", o->lora_options.rank, "adapter rank")->check(follows(util::at_least(1)))
+      ->capture_default_str();
+  cmd->add_option("--lora-alpha", o->lora_options.alpha, "adapter alpha (scale alpha / rank)")
+      ->check(follows(util::above(0)))->capture_default_str();
+  cmd->add_option("--lora-targets", o->lora_options.targets, "projections with adapters")
+      ->check(CLI::IsMember(model::kLoraTargets))->capture_default_str();
   cmd->get_option("--lr")->description("peak learning rate (0: the paper's, scaled to the model's size)");
   add_runtime_options(cmd, o->runtime);
   cmd->callback([o] { run_reinforce(*o); });

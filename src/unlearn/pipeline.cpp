@@ -98,16 +98,8 @@ model::CausalLM trainable_base(const PipelineConfig& c, torch::Device device) {
   return model;
 }
 
-// A fine-tuned model written into dir; with [lora], the adapters first, as PEFT writes them, into
-// dir/adapter, then merged into the weights.
 void save_trained(model::CausalLM& model, const fs::path& dir, const PipelineConfig& c) {
-  written_by_main([&] {
-    if (c.lora) {
-      model::save_peft_adapter(model, *c.lora, dir / "adapter", c.base.string());
-      model::merge_lora(model);
-    }
-    model::save_model(model, dir, model::parse_dtype(c.save_dtype), c.base);
-  });
+  written_by_main([&] { save_fine_tuned(model, dir, c.lora, model::parse_dtype(c.save_dtype), c.base); });
 }
 
 }  // namespace
@@ -119,9 +111,10 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
   if (c.labels.soft_top_k > tok->vocab_size())  // refused before stage 1, not after it
     throw Error(fmt::format("[labels] soft_top_k {} is more than the vocabulary's {} tokens", c.labels.soft_top_k,
                             tok->vocab_size()));
-  auto base = model::load_causal_lm(c.base, device, torch::kFloat);
-  const int64_t block_length = std::min(c.block_length, base->config().max_position_embeddings);
-  const int64_t parameters = base->config().parameter_count();
+  // Each stage loads the models it needs and lets them go: at real sizes two copies are the limit.
+  const auto base_config = model::read_model_config(c.base);
+  const int64_t block_length = std::min(c.block_length, base_config.max_position_embeddings);
+  const int64_t parameters = base_config.parameter_count();
   std::vector<std::string> forget_files(c.forget.begin(), c.forget.end());
   auto forget = train::token_stream(*tok, forget_files);
   const std::string base_hash = util::hash_model_dir(c.base), forget_hash = hash_paths(c.forget);
@@ -170,6 +163,7 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
     if (c.paper_rules) dictionary = apply_paper_rules(dictionary);
     TermMatcher matcher(*tok, dictionary);
     auto reinforced = model::load_causal_lm(reinforced_dir, device, torch::kFloat);
+    auto base = model::load_causal_lm(c.base, device, torch::kFloat);
     if (write_generic_labels(base, reinforced, matcher, forget, label_options, provenance, labels_path,
                              "stage 3 (labels)")
             .interrupted)
@@ -205,8 +199,9 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
       finetune_options.probe_every = c.eval_every;
     }
     auto model = trainable_base(c, device);
-    if (finetune_on_labels(model, labels, loss, finetune_options, c.seed, c.retain_weight > 0 ? base : nullptr,
-                           retain) == train::TrainStatus::interrupted)
+    model::CausalLM frozen_base = c.retain_weight > 0 ? model::load_causal_lm(c.base, device, torch::kFloat) : nullptr;
+    if (finetune_on_labels(model, labels, loss, finetune_options, c.seed, frozen_base, retain) ==
+        train::TrainStatus::interrupted)
       return PipelineStatus::interrupted;
     save_trained(model, unlearned_dir, c);
     finetune_stage.finish();
@@ -235,7 +230,7 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
              "tokens)\n", c.distill_alpha, distill_options.steps, distill_options.lr, tokens,
              training_flops(parameters, tokens), parameters);
   distill_stage.begin();
-  model::CausalLM& student = base;  // the base is not needed after stage 4: it becomes the student
+  auto student = model::load_causal_lm(c.base, device, torch::kFloat);
   shrink_and_perturb(student, c.distill_alpha, c.seed + 3);
   if (c.lora) model::add_lora(student, *c.lora, c.seed + 4);
   auto teacher = model::load_causal_lm(unlearned_dir, device, torch::kFloat);

@@ -15,7 +15,7 @@ namespace lethe::unlearn {
 struct Hardware {
   int64_t devices = 1;          // processes, one per device, data parallel
   double device_memory_gb = 80;
-  double peak_tflops = 312;     // per device, dense, in the training dtype (A100: 312 in bf16)
+  double peak_tflops = 156;     // per device, dense float32 products (A100 through TF32: 156)
   double mfu = 0.4;             // the share of the peak a stage reaches
 };
 

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "model/checkpoint.h"
+#include "model/lora.h"
+
 namespace lethe::unlearn {
 
 double scaled_lr(double paper_lr, int64_t parameters) {
@@ -11,6 +14,16 @@ double scaled_lr(double paper_lr, int64_t parameters) {
 
 int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& t) {
   return std::max<int64_t>(1, std::llround(epochs * blocks / static_cast<double>(t.batch_size * t.accumulation)));
+}
+
+void save_fine_tuned(model::CausalLM& model, const std::filesystem::path& dir,
+                     const std::optional<model::LoraOptions>& lora, torch::Dtype dtype,
+                     const std::filesystem::path& base) {
+  if (lora) {
+    model::save_peft_adapter(model, *lora, dir / "adapter", base.string());
+    model::merge_lora(model);
+  }
+  model::save_model(model, dir, dtype, base);
 }
 
 train::TrainStatus reinforce(model::CausalLM& model, const train::TokenBlocks& forget, train::TrainerOptions trainer) {

@@ -3,9 +3,11 @@
 // and the tests: both are runs of the one Trainer, resumable from their run directory.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "model/llama.h"
+#include "model/lora_options.h"
 #include "train/token_blocks.h"
 #include "train/trainer.h"
 #include "unlearn/generic_label_loss.h"
@@ -22,6 +24,13 @@ constexpr double kDistillLr = 3e-5;  // UNDO's distillation, a full fine-tune of
 
 // Optimizer steps for `epochs` passes over `blocks` blocks (at least one).
 int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& trainer);
+
+// A fine-tuned model written into dir as a Hugging Face checkpoint in `dtype`, with the tokenizer
+// files of `base`; with adapters, first the adapters as PEFT writes them into dir/adapter, then
+// merged into the weights.
+void save_fine_tuned(model::CausalLM& model, const std::filesystem::path& dir,
+                     const std::optional<model::LoraOptions>& lora, torch::Dtype dtype,
+                     const std::filesystem::path& base);
 
 // Stage 1: next-token fine-tune on the forget corpus.
 train::TrainStatus reinforce(model::CausalLM& model, const train::TokenBlocks& forget, train::TrainerOptions trainer);

@@ -172,6 +172,14 @@ TEST(Cli, UnlearnWithLoraWritesMergedModelsAndPeftAdapters) {
     auto perplexity = lethe("perplexity " + (dir / "run" / stage).string() + " " + (dir / "forget.txt").string());
     EXPECT_EQ(perplexity.exit_code, 0) << perplexity.all();
   }
+  // lethe reinforce --lora alone: the merged model and its adapters.
+  auto reinforced = lethe("reinforce " + model.string() + " --forget " + (dir / "forget.txt").string() + " --out " +
+                          (dir / "alone").string() + " --epochs 1 --block-length 32 --batch-size 4 --accumulation 1 "
+                          "--lora --lora-rank 2 --lora-targets up_proj");
+  ASSERT_EQ(reinforced.exit_code, 0) << reinforced.all();
+  auto alone = io::read_json(dir / "alone/adapter/adapter_config.json");
+  EXPECT_EQ(alone["r"], 2);
+  EXPECT_EQ(alone["target_modules"], nlohmann::json({"up_proj"}));
   io::write_file_atomic(dir / "bad.toml", pipeline + "targets = [\"qkv_proj\"]\n");
   auto bad = lethe("unlearn --config " + (dir / "bad.toml").string());
   EXPECT_EQ(bad.exit_code, 1) << bad.all();
