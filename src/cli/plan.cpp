@@ -76,7 +76,7 @@ void run_plan(const PlanOptions& o) {
     config.distill_tokens = count_tokens(model_dir, config.distill_text).tokens;
   auto plan = unlearn::plan_resources(model, config, forget.tokens, hw);
 
-  fmt::print("{}: {} parameters, {} trained ({}), {} device{} of {:.0f} GB at {:.0f} TFLOP/s, MFU {:.2f}\n",
+  fmt::print("{}: {} parameters, {} trained ({}), {} device{} of {:g} GB at {:g} TFLOP/s, MFU {:.2f}\n",
              model_dir.string(), count(plan.parameters), count(plan.trained_parameters),
              config.lora ? fmt::format("LoRA rank {}", config.lora->rank) : "full fine-tune", hw.devices,
              hw.devices > 1 ? "s" : "", hw.device_memory_gb, hw.peak_tflops, hw.mfu);
@@ -90,7 +90,9 @@ void run_plan(const PlanOptions& o) {
     fmt::print("{:<10} {:>8} {:>9} {:>9} {:>11} {:>12} {:>9}  {:<4} {:>9}\n", s.name, gigabytes(s.weights),
                gigabytes(s.gradients), gigabytes(s.optimizer), gigabytes(s.activations), gigabytes(s.other_models),
                gigabytes(s.total()), s.total() <= hw.device_memory_gb * 1e9 ? "yes" : "NO", duration(s.seconds));
-  fmt::print("\nGB per device (1e9 bytes); time for the whole stage on all devices.\n");
+  fmt::print("\nGB per device (1e9 bytes); time for the whole stage on all devices. While a model loads, its "
+             "checkpoint file ({} GB) is also mapped into host memory.\n",
+             gigabytes(static_cast<double>(plan.parameters) * (model.torch_dtype == "float32" ? 4 : 2)));
   if (!config.activation_checkpointing) {
     auto checkpointed = config;
     checkpointed.activation_checkpointing = true;

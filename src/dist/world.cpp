@@ -4,6 +4,7 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/version.h>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -18,8 +19,16 @@
 
 namespace lethe::dist {
 
+// The class Gloo's and NCCL's process groups derive from: ProcessGroup in torch 1.13, Backend in 2.x;
+// both have the collectives used here.
+#if TORCH_VERSION_MAJOR >= 2
+using Collectives = c10d::Backend;
+#else
+using Collectives = c10d::ProcessGroup;
+#endif
+
 struct World::Group {
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<Collectives> group;
   torch::Device device = torch::kCPU;  // where the collectives' own tensors live
   std::string backend;
 };
@@ -49,7 +58,7 @@ c10::intrusive_ptr<c10d::Store> rendezvous(int rank, int size) {
   const std::string address = environment("MASTER_ADDR");
   if (address.empty() || environment("MASTER_PORT").empty())
     throw Error(fmt::format("WORLD_SIZE is {}, but MASTER_ADDR and MASTER_PORT are not both set: launch with torchrun "
-                            "(torchrun --no-python --nproc-per-node N lethe ...) or set them yourself",
+                            "(torchrun --nproc_per_node N --no_python lethe ...) or set them yourself",
                             size));
   c10d::TCPStoreOptions options;
   options.port = static_cast<uint16_t>(environment_number("MASTER_PORT", 0, 1));
@@ -114,7 +123,7 @@ std::vector<Bucket> buckets(const std::vector<torch::Tensor>& tensors, const std
 std::vector<torch::Tensor> gradients_of(const std::vector<torch::Tensor>& parameters) {
   std::vector<torch::Tensor> gradients;
   for (const auto& p : parameters) {
-    if (!p.grad().defined()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::zeros_like(p);
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
     gradients.push_back(p.grad());
   }
   return gradients;
@@ -178,7 +187,7 @@ void World::sum_gradients_to_owners(const std::vector<torch::Tensor>& parameters
     if (bucket.owner == rank_) unflatten(flat[0], bucket.tensors);
   }
   for (size_t i = 0; i < parameters.size(); ++i)
-    if (owners[i] != rank_) const_cast<torch::Tensor&>(parameters[i]).mutable_grad() = torch::Tensor();
+    if (owners[i] != rank_) parameters[i].mutable_grad() = torch::Tensor();
 }
 
 void World::broadcast_from_main(const std::vector<torch::Tensor>& tensors, int64_t bucket_bytes) {

@@ -2,7 +2,7 @@
 // The processes of one run and every collective lethe uses between them, on torch's c10d: Gloo
 // for CPU tensors, NCCL for CUDA tensors in a build against a CUDA libtorch. The processes are
 // launched as torchrun launches them (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT; Slurm's
-// srun can set the same), e.g. `torchrun --no-python --nproc-per-node 2 lethe unlearn ...`. Without
+// srun can set the same), e.g. `torchrun --nproc_per_node 2 --no_python lethe unlearn ...`. Without
 // WORLD_SIZE, or with 1, there is one process and every collective returns at once.
 #include <torch/torch.h>
 

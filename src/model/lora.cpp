@@ -32,9 +32,10 @@ std::vector<std::pair<std::string, torch::nn::Linear>> projections(const CausalL
   return out;
 }
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-         text[text.size() - suffix.size() - 1] == '.';
+// Whether a module path ends with the projection `name` ("model.layers.0.mlp.up_proj", "up_proj").
+bool is_projection(const std::string& path, const std::string& name) {
+  return path.size() > name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0 &&
+         path[path.size() - name.size() - 1] == '.';
 }
 
 }  // namespace
@@ -70,7 +71,8 @@ void add_lora(CausalLM& model, const LoraOptions& o, uint64_t seed) {
   const auto device = model->output_weight().device();
   torch::Generator generator = at::detail::createCPUGenerator(seed);
   for (auto& [path, linear] : projections(model)) {
-    const bool targeted = std::any_of(o.targets.begin(), o.targets.end(), [&](const std::string& t) { return ends_with(path, t); });
+    const bool targeted =
+        std::any_of(o.targets.begin(), o.targets.end(), [&](const std::string& t) { return is_projection(path, t); });
     if (!targeted || lora_of(linear)) continue;
     Lora adapter(linear->weight.size(1), linear->weight.size(0), o, generator);
     adapter->to(device);

@@ -116,12 +116,16 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
   // The global gradient norm, clipped to grad_clip when that is set; measured either way, since a
   // NaN or infinite gradient must stop the run before the optimizer spreads it.
   last_grad_norm_ = clip_gradients();
-  if (!std::isfinite(last_grad_norm_))
+  if (!std::isfinite(last_grad_norm_)) {
     for (const auto& p : model_->named_parameters())
       if (p.value().grad().defined() && !torch::isfinite(p.value().grad()).all().item<bool>())
         throw Error(fmt::format("train: step {}: the gradient of {} holds NaN or infinite values; the run stops "
                                 "here, and {} keeps its last checkpoint, if one was written",
                                 step_ + 1, p.key(), options_.run_dir.string()));
+    throw Error(fmt::format("train: step {}: the gradient norm is {} (the culprit is in another process's share); "
+                            "the run stops here, and {} keeps its last checkpoint, if one was written",
+                            step_ + 1, last_grad_norm_, options_.run_dir.string()));
+  }
   optimizer_->step();
   if (!owners_.empty()) world.broadcast_from_owners(trained_, owners_);
   ++step_;
@@ -163,7 +167,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
   if (world.is_main()) lock.emplace(options_.run_dir);
   world.barrier();  // no process reads a checkpoint that the main one is still replacing
   if (std::filesystem::exists(checkpoint_path())) load_checkpoint();
-  world.broadcast_from_main(model_->parameters());  // the same start everywhere, whatever was read
+  world.broadcast_from_main(trained_);  // the same start everywhere, whatever was read
   if (world.is_main()) drop_metrics_after(step_);
   model_->train();
   const double peak_gflops = util::measure_sgemm_peak_gflops(0.1);
