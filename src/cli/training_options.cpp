@@ -32,6 +32,9 @@ void add_trainer_options(CLI::App* cmd, train::TrainerOptions& t, bool with_step
   cmd->add_option("--zero-stage", t.zero_stage,
                   "across processes: 1 shards the optimizer states, 2 the gradients too (0: off)")
       ->check(follows(util::between(0, 2)))->capture_default_str();
+  cmd->add_option("--sam-rho", t.sam_rho,
+                  "sharpness-aware: the gradient taken at the weights moved by this radius (0: off)")
+      ->check(follows(at_least(0)))->capture_default_str();
   cmd->add_option("--checkpoint-every", t.checkpoint_every, "steps between checkpoints")
       ->check(follows(at_least(1)))->capture_default_str();
 }

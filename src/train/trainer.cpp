@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "dist/world.h"
+#include "train/sharpness_aware.h"
 #include "io/file.h"
 #include "io/run_lock.h"
 #include "util/error.h"
@@ -56,7 +57,8 @@ Trainer::Trainer(model::CausalLM model, TrainerOptions options, LossFunction los
       {"steps between evals", options_.eval_every, at_least(0)},
       {"steps between checkpoints", options_.checkpoint_every, at_least(1)},
       {"steps between probes", options_.probe_every, at_least(0)},
-      {"ZeRO stage", options_.zero_stage, util::between(0, 2)}};
+      {"ZeRO stage", options_.zero_stage, util::between(0, 2)},
+      {"sharpness-aware rho", options_.sam_rho, at_least(0)}};
   for (const auto& [name, value, rule] : settings) {
     std::string wrong = rule.what_is_wrong(value);
     if (!wrong.empty()) throw Error(fmt::format("train: the {} {}", name, wrong));
@@ -94,19 +96,30 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
   // processes are those of one process taking them all.
   dist::World& world = dist::World::get();
   const int64_t share = options_.accumulation / world.size();
-  double loss_sum = 0.0;
   const auto device = model_->output_weight().device();
-  for (int64_t micro = world.rank() * share; micro < (world.rank() + 1) * share; ++micro) {
-    auto blocks = train.batch(step_ * options_.accumulation + micro, options_.batch_size).to(device);
-    auto loss = loss_(model_, blocks) / static_cast<double>(options_.accumulation);
-    loss_sum += loss.item<double>();
-    loss.backward();
-  }
-  if (options_.zero_stage == 2)
-    world.sum_gradients_to_owners(trained_, owners_);
-  else
-    world.sum_gradients(trained_);
-  loss_sum = world.sum(loss_sum);
+  auto accumulate_gradients = [&](bool to_owners) {
+    double loss_sum = 0.0;
+    for (int64_t micro = world.rank() * share; micro < (world.rank() + 1) * share; ++micro) {
+      auto blocks = train.batch(step_ * options_.accumulation + micro, options_.batch_size).to(device);
+      auto loss = loss_(model_, blocks) / static_cast<double>(options_.accumulation);
+      loss_sum += loss.item<double>();
+      loss.backward();
+    }
+    if (to_owners)
+      world.sum_gradients_to_owners(trained_, owners_);
+    else
+      world.sum_gradients(trained_);
+    return world.sum(loss_sum);
+  };
+  const bool to_owners = options_.zero_stage == 2;
+  // Sharpness-aware: the first pass's gradient is needed whole on every process to move the
+  // weights; the second, the one applied, is summed as usual.
+  int passes = 0;
+  const double loss_sum =
+      options_.sam_rho > 0
+          ? sharpness_aware_gradient(trained_, options_.sam_rho,
+                                     [&] { return accumulate_gradients(to_owners && passes++ > 0); })
+          : accumulate_gradients(to_owners);
   // A NaN or infinite loss stops the run before the optimizer spreads it into every weight; the
   // last checkpoint stays as it was.
   if (!std::isfinite(loss_sum))

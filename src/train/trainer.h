@@ -41,6 +41,9 @@ struct TrainerOptions {
   // Across processes (ZeRO): 1, the optimizer states sharded, each process updating its share of
   // the weights and the shares gathered; 2, the summed gradients sharded too. 0: all everywhere.
   int64_t zero_stage = 0;
+  // Sharpness-aware minimisation (train/sharpness_aware.h): each step's gradient taken at the
+  // weights moved by rho along the normalised gradient (twice the compute). 0: off.
+  double sam_rho = 0.0;
 };
 
 // Loss of one micro-batch of blocks (B,L); returns a scalar to minimise.

@@ -176,11 +176,13 @@ PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
   auto finetune_options = trainer_options(c, unlearned_dir / "run");
   finetune_options.steps = steps_for_epochs(c.finetune_epochs, labels->block_count(), finetune_options);
   finetune_options.lr = c.finetune_lr > 0 ? c.finetune_lr : scaled_lr(kPaperFinetuneLr, parameters);
-  StageRecord finetune_stage(unlearned_dir, with_lora({{"base", base_hash}, {"labels", util::hash_files({labels_path})},
-                                                       {"steps", finetune_options.steps}, {"lr", finetune_options.lr},
-                                                       {"soft", c.soft}, {"retain_weight", c.retain_weight},
-                                                       {"retain", c.retain.empty() ? "" : hash_paths(c.retain)},
-                                                       {"seed", c.seed}}, c));
+  finetune_options.sam_rho = c.sam_rho;
+  nlohmann::json finetune_inputs = {{"base", base_hash}, {"labels", util::hash_files({labels_path})},
+                                    {"steps", finetune_options.steps}, {"lr", finetune_options.lr},
+                                    {"soft", c.soft}, {"retain_weight", c.retain_weight},
+                                    {"retain", c.retain.empty() ? "" : hash_paths(c.retain)}, {"seed", c.seed}};
+  if (c.sam_rho > 0) finetune_inputs["sam_rho"] = c.sam_rho;  // absent when off: earlier records stay valid
+  StageRecord finetune_stage(unlearned_dir, with_lora(finetune_inputs, c));
   if (finetune_stage.done()) {
     say("stage 4 (fine-tune): done before, kept\n");
   } else {

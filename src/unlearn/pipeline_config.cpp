@@ -192,6 +192,7 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   finetune.get("lr", c.finetune_lr, at_least(0));
   finetune.get("soft", c.soft);
   finetune.get("retain_weight", c.retain_weight, at_least(0));
+  finetune.get("sam_rho", c.sam_rho, at_least(0));
   finetune.reject_unknown_keys();
   auto eval = top.section("eval");
   eval.path("suite", c.eval_suite);

@@ -27,6 +27,7 @@ struct PipelineConfig {
   double finetune_epochs = 2.0, finetune_lr = 0.0;
   bool soft = false;
   double retain_weight = 0.0;
+  double sam_rho = 0.0;  // [finetune]: sharpness-aware radius of the unlearning fine-tune (0: off)
   std::string save_dtype = "float32";
   bool activation_checkpointing = false;  // every fine-tune recomputes each layer in backward
   int64_t zero_stage = 0;  // across processes: 1 optimizer states sharded, 2 gradients too

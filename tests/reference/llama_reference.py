@@ -13,6 +13,9 @@ tied embeddings).
   lora DIR ADAPTER      the model with a PEFT LoRA adapter directory (read by PEFT's key names and
                         adapter_config.json) -> DIR/lora_expected.safetensors: loss, the gradient of
                         every lora_A/lora_B under its PEFT key, and each merged weight W + (alpha/r) B A
+  sam DIR RHO LR        one sharpness-aware step: the gradient at w + RHO g/||g|| (g the gradient at
+                        w) and the weights after AdamW (LR, betas 0.9/0.95, weight decay 0.1) applies
+                        it -> DIR/sam_expected.safetensors
 """
 import json
 import math
@@ -302,6 +305,33 @@ def lora(directory, adapter_directory):
     write_safetensors(f"{directory}/lora_expected.safetensors", out)
 
 
+def sam(directory, rho, lr):
+    cfg = Config(json.load(open(f"{directory}/config.json")))
+    w = {k: v.float().requires_grad_(True) for k, v in read_safetensors(f"{directory}/model.safetensors").items()}
+    inputs = read_safetensors(f"{directory}/inputs.safetensors")
+    tokens, mask = inputs["tokens"], inputs["mask"]
+
+    def gradients():
+        for v in w.values():
+            v.grad = None
+        next_token_loss(forward(cfg, w, tokens, mask), tokens, mask).backward()
+
+    gradients()
+    norm = math.sqrt(sum(float(v.grad.norm()) ** 2 for v in w.values()))
+    theta = {k: v.detach().clone() for k, v in w.items()}
+    with torch.no_grad():
+        for v in w.values():
+            v.add_(v.grad * (float(rho) / (norm + 1e-12)))
+    gradients()
+    with torch.no_grad():
+        for k, v in w.items():
+            v.copy_(theta[k])
+    out = {"grad." + k: v.grad.clone() for k, v in w.items()}
+    torch.optim.AdamW(list(w.values()), lr=float(lr), betas=(0.9, 0.95), weight_decay=0.1).step()
+    out.update({"updated." + k: v.detach().clone() for k, v in w.items()})
+    write_safetensors(f"{directory}/sam_expected.safetensors", out)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    {"make": make, "run": run, "compare": compare, "lora": lora}[sys.argv[1]](*sys.argv[2:])
+    {"make": make, "run": run, "compare": compare, "lora": lora, "sam": sam}[sys.argv[1]](*sys.argv[2:])

@@ -105,6 +105,21 @@ TEST(Trainer, LossFallsAndMetricsAreLogged) {
   EXPECT_EQ(evals, 6);     // every 10 steps
 }
 
+// Sharpness-aware steps still learn, and take another path than plain ones.
+TEST(Trainer, SharpnessAwareStepsLearnAlongAnotherPath) {
+  TokenBlocks train(patterned_stream(4000), 16, 1), eval(patterned_stream(600), 16, 2);
+  auto plain_model = tiny_model(), sam_model = tiny_model();
+  Trainer plain(plain_model, tiny_options(test::scratch_dir() / "plain", 40));
+  auto options = tiny_options(test::scratch_dir() / "sam", 40);
+  options.sam_rho = 0.05;
+  Trainer sam(sam_model, options);
+  const double before = sam.evaluate(eval);
+  ASSERT_EQ(plain.run(train), TrainStatus::finished);
+  ASSERT_EQ(sam.run(train), TrainStatus::finished);
+  EXPECT_LT(sam.evaluate(eval), 0.6 * before);
+  EXPECT_FALSE(torch::allclose(plain_model->output_weight(), sam_model->output_weight()));
+}
+
 TEST(Trainer, ResumeAfterInterruptIsBitExact) {
   TokenBlocks train(patterned_stream(3000), 16, 5);
   auto straight_dir = test::scratch_dir() / "straight";

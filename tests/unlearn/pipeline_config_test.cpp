@@ -65,6 +65,21 @@ TEST(PipelineConfig, WhpPlusUndoChainsTheDistillation) {
   EXPECT_EQ(read_pipeline_config(write_config(kRequired)).result_dir().filename(), "unlearned");
 }
 
+TEST(PipelineConfig, RealSizeSettings) {
+  auto c = read_pipeline_config(write_config(std::string(kRequired) + "activation_checkpointing = true\nzero_stage = 2\n"
+                                             "[finetune]\nsam_rho = 0.05\n[lora]\nrank = 8\nalpha = 16\n"
+                                             "targets = [\"q_proj\", \"v_proj\"]\nfrozen_dtype = \"bfloat16\"\n"));
+  EXPECT_TRUE(c.activation_checkpointing);
+  EXPECT_EQ(c.zero_stage, 2);
+  EXPECT_EQ(c.sam_rho, 0.05);
+  ASSERT_TRUE(c.lora.has_value());
+  EXPECT_EQ(c.lora->rank, 8);
+  EXPECT_EQ(c.lora->scale(), 2.0);
+  EXPECT_EQ(c.lora->targets, (std::vector<std::string>{"q_proj", "v_proj"}));
+  EXPECT_EQ(c.lora->frozen_dtype, "bfloat16");
+  EXPECT_FALSE(read_pipeline_config(write_config(kRequired)).lora.has_value());  // no table, no adapters
+}
+
 TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
   struct Case {
     std::string text, words;
@@ -82,6 +97,10 @@ TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
       // Each alpha costs a labelling pass and the fine-tune uses one (before, the first, silently).
       {std::string(kRequired) + "[labels]\nalpha = [5, 2.5]\n", "the pipeline fine-tunes on one alpha, 2 given"},
       {"base = \"b\"\nforget = [1]\ndictionary = \"d\"\nout = \"o\"\n", ":2: forget must be a list of paths"},
+      {std::string(kRequired) + "zero_stage = 3\n", ":5: zero_stage must be"},
+      {std::string(kRequired) + "[lora]\nrank = 0\n", ":6: lora.rank must be"},
+      {std::string(kRequired) + "[lora]\nfrozen_dtype = \"int8\"\n", ":6: lora.frozen_dtype"},
+      {std::string(kRequired) + "[lora]\nranks = 4\n", ":6: lora.ranks is not a setting"},
   };
   for (const auto& c : cases) {
     auto path = write_config(c.text);
