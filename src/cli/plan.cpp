@@ -96,9 +96,10 @@ void run_plan(const PlanOptions& o) {
   if (!config.activation_checkpointing) {
     auto checkpointed = config;
     checkpointed.activation_checkpointing = true;
-    auto alternative = unlearn::plan_resources(model, checkpointed, forget.tokens, hw);
-    fmt::print("With activation_checkpointing = true, the fine-tune's activations would be {} GB (total {} GB).\n",
-               gigabytes(alternative.stages[2].activations), gigabytes(alternative.stages[2].total()));
+    for (const auto& s : unlearn::plan_resources(model, checkpointed, forget.tokens, hw).stages)
+      if (s.name == "fine-tune")
+        fmt::print("With activation_checkpointing = true, the fine-tune's activations would be {} GB (total {} GB).\n",
+                   gigabytes(s.activations), gigabytes(s.total()));
   }
 }
 

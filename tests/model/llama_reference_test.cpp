@@ -10,6 +10,7 @@
 #include "io/safetensors.h"
 #include "model/checkpoint.h"
 #include "model/generate.h"
+#include "model/reference_tensors.h"
 #include "test_util.h"
 #include "util/error.h"
 
@@ -17,25 +18,14 @@ namespace lethe::model {
 namespace {
 
 using nlohmann::json;
+using test::read_tensor;
+using test::relative_error;
 
 // Tolerances, as norm-wise relative errors ||lethe - reference|| / ||reference||.
 constexpr double kLogitsTolerance = 1e-4;
 constexpr double kGradientTolerance = 1e-3;
 constexpr double kLossTolerance = 1e-5;
 constexpr double kBFloat16LogitsTolerance = 5e-2;
-
-torch::Tensor read_tensor(const io::SafetensorsReader& file, const std::string& name) {
-  const io::TensorInfo* info = file.find(name);
-  EXPECT_NE(info, nullptr) << name;
-  auto dtype = info->dtype == io::DType::I64 ? torch::kLong : torch::kFloat;
-  auto t = torch::empty(info->shape, torch::TensorOptions().dtype(dtype));
-  std::memcpy(t.data_ptr(), file.data(*info), info->nbytes);
-  return t;
-}
-
-double relative_error(const torch::Tensor& actual, const torch::Tensor& expected) {
-  return (actual - expected).norm().item<double>() / std::max(expected.norm().item<double>(), 1e-30);
-}
 
 json base_config() {
   return {{"model_type", "llama"}, {"vocab_size", 97}, {"hidden_size", 32}, {"intermediate_size", 72},

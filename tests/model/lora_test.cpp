@@ -12,6 +12,7 @@
 #include "io/safetensors.h"
 #include "model/checkpoint.h"
 #include "model/lora.h"
+#include "model/reference_tensors.h"
 #include "test_util.h"
 #include "util/error.h"
 
@@ -19,21 +20,8 @@ namespace lethe::model {
 namespace {
 
 namespace fs = std::filesystem;
-
-torch::Tensor read_tensor(const io::SafetensorsReader& file, const std::string& name) {
-  const io::TensorInfo* info = file.find(name);
-  if (info == nullptr) {
-    ADD_FAILURE() << name << " missing";
-    return torch::zeros({1});
-  }
-  auto t = torch::empty(info->shape, torch::TensorOptions().dtype(info->dtype == io::DType::I64 ? torch::kLong : torch::kFloat));
-  std::memcpy(t.data_ptr(), file.data(*info), info->nbytes);
-  return t;
-}
-
-double relative_error(const torch::Tensor& actual, const torch::Tensor& expected) {
-  return (actual - expected).norm().item<double>() / std::max(expected.norm().item<double>(), 1e-30);
-}
+using test::read_tensor;
+using test::relative_error;
 
 // A random checkpoint and inputs written by the reference.
 fs::path reference_model() {
@@ -47,6 +35,23 @@ fs::path reference_model() {
   return dir;
 }
 
+// The reference's checkpoint loaded in `dtype`, and its padded inputs.
+struct ReferenceRun {
+  fs::path dir;
+  CausalLM model{nullptr};
+  torch::Tensor tokens, mask;
+};
+
+ReferenceRun reference_run(torch::Dtype dtype = torch::kFloat) {
+  ReferenceRun run;
+  run.dir = reference_model();
+  io::SafetensorsReader inputs(run.dir / "inputs.safetensors");
+  run.tokens = read_tensor(inputs, "tokens");
+  run.mask = read_tensor(inputs, "mask");
+  run.model = load_causal_lm(run.dir, torch::kCPU, dtype);
+  return run;
+}
+
 LoraOptions options(std::vector<std::string> targets) {
   LoraOptions o;
   o.rank = 4;
@@ -56,10 +61,7 @@ LoraOptions options(std::vector<std::string> targets) {
 }
 
 TEST(Lora, AFreshAdapterChangesNothingAndOnlyAdaptersTrain) {
-  auto dir = reference_model();
-  io::SafetensorsReader inputs(dir / "inputs.safetensors");
-  auto tokens = read_tensor(inputs, "tokens"), mask = read_tensor(inputs, "mask");
-  auto model = load_causal_lm(dir, torch::kCPU, torch::kFloat);
+  auto [dir, model, tokens, mask] = reference_run();
   torch::NoGradGuard no_grad;
   auto before = model->forward(tokens, mask);
   add_lora(model, options({"q_proj", "down_proj"}), 5);
@@ -75,10 +77,7 @@ TEST(Lora, AFreshAdapterChangesNothingAndOnlyAdaptersTrain) {
 }
 
 TEST(Lora, GradientsAndMergeMatchPyTorchThroughThePeftDirectory) {
-  auto dir = reference_model();
-  io::SafetensorsReader inputs(dir / "inputs.safetensors");
-  auto tokens = read_tensor(inputs, "tokens"), mask = read_tensor(inputs, "mask");
-  auto model = load_causal_lm(dir, torch::kCPU, torch::kFloat);
+  auto [dir, model, tokens, mask] = reference_run();
   auto o = options({"q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"});
   add_lora(model, o, 5);
   {
@@ -127,10 +126,7 @@ TEST(Lora, GradientsAndMergeMatchPyTorchThroughThePeftDirectory) {
 
 // Adapters under activation checkpointing get the gradients of the plain backward.
 TEST(Lora, ActivationCheckpointingGivesTheSameAdapterGradients) {
-  auto dir = reference_model();
-  io::SafetensorsReader inputs(dir / "inputs.safetensors");
-  auto tokens = read_tensor(inputs, "tokens"), mask = read_tensor(inputs, "mask");
-  auto model = load_causal_lm(dir, torch::kCPU, torch::kFloat);
+  auto [dir, model, tokens, mask] = reference_run();
   add_lora(model, options({"q_proj", "down_proj"}), 5);
   {
     torch::NoGradGuard no_grad;
@@ -180,10 +176,7 @@ TEST(Lora, ThePeftDirectoryHoldsWhatPeftWrites) {
 }
 
 TEST(Lora, FrozenBfloat16WeightsTrainFloat32Adapters) {
-  auto dir = reference_model();
-  io::SafetensorsReader inputs(dir / "inputs.safetensors");
-  auto tokens = read_tensor(inputs, "tokens"), mask = read_tensor(inputs, "mask");
-  auto model = load_causal_lm(dir, torch::kCPU, torch::kBFloat16);
+  auto [dir, model, tokens, mask] = reference_run(torch::kBFloat16);
   add_lora(model, options({"q_proj", "up_proj"}), 5);
   auto loss = next_token_loss(model->forward(tokens, mask), tokens, mask);
   loss.backward();

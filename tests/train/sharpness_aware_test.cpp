@@ -4,31 +4,19 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <cstring>
-
 #include "io/file.h"
 #include "io/safetensors.h"
 #include "model/checkpoint.h"
+#include "model/reference_tensors.h"
 #include "test_util.h"
 #include "train/sharpness_aware.h"
 
 namespace lethe::train {
 namespace {
 
-torch::Tensor read_tensor(const io::SafetensorsReader& file, const std::string& name) {
-  const io::TensorInfo* info = file.find(name);
-  if (info == nullptr) {
-    ADD_FAILURE() << name << " missing";
-    return torch::zeros({1});
-  }
-  auto t = torch::empty(info->shape, torch::TensorOptions().dtype(info->dtype == io::DType::I64 ? torch::kLong : torch::kFloat));
-  std::memcpy(t.data_ptr(), file.data(*info), info->nbytes);
-  return t;
-}
+using test::read_tensor;
+using test::relative_error;
 
-double relative_error(const torch::Tensor& actual, const torch::Tensor& expected) {
-  return (actual - expected).norm().item<double>() / std::max(expected.norm().item<double>(), 1e-30);
-}
 
 TEST(SharpnessAware, MatchesPyTorchsStep) {
   auto dir = test::scratch_dir();
