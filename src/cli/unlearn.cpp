@@ -25,7 +25,7 @@ void run_unlearn(const UnlearnOptions& o) {
                             o.runtime.dtype));
   train::install_interrupt_handler();
   auto config = unlearn::read_pipeline_config(o.config);
-  fmt::print(stderr, "preset {}: {} -> {}\n", config.preset, config.base.string(), config.result_dir().string());
+  fmt::print(stderr, "method {}: {} -> {}\n", config.method, config.base.string(), config.result_dir().string());
   if (unlearn::run_pipeline(config, o.runtime.resolve_device()) == unlearn::PipelineStatus::interrupted) {
     fmt::print(stderr, "interrupted: run the same command again to resume\n");
     throw CLI::RuntimeError(130);

@@ -37,7 +37,7 @@ bool interrupt_requested() { return g_interrupt.load(); }
 void request_interrupt() { g_interrupt.store(true); }
 void clear_interrupt() { g_interrupt.store(false); }
 
-torch::Tensor next_token_loss_function(model::CausalLM& model, const torch::Tensor& blocks) {
+torch::Tensor next_token_loss_function(model::CausalLM& model, const torch::Tensor& blocks, int64_t) {
   return model::next_token_loss(model->forward(blocks), blocks);
 }
 
@@ -100,8 +100,9 @@ double Trainer::train_step(const TokenBlocks& train, double lr) {
   auto accumulate_gradients = [&](bool to_owners) {
     double loss_sum = 0.0;
     for (int64_t micro = world.rank() * share; micro < (world.rank() + 1) * share; ++micro) {
-      auto blocks = train.batch(step_ * options_.accumulation + micro, options_.batch_size).to(device);
-      auto loss = loss_(model_, blocks) / static_cast<double>(options_.accumulation);
+      const int64_t batch_index = step_ * options_.accumulation + micro;
+      auto blocks = train.batch(batch_index, options_.batch_size).to(device);
+      auto loss = loss_(model_, blocks, batch_index) / static_cast<double>(options_.accumulation);
       loss_sum += loss.item<double>();
       loss.backward();
     }
@@ -167,7 +168,7 @@ double Trainer::evaluate(const TokenBlocks& blocks) {
   const int64_t batches = std::min(options_.eval_batches,
                                    std::max<int64_t>(1, blocks.block_count() / options_.batch_size));
   double total = 0.0;
-  for (int64_t i = 0; i < batches; ++i) total += loss_(model_, blocks.batch(i, options_.batch_size).to(device)).item<double>();
+  for (int64_t i = 0; i < batches; ++i) total += loss_(model_, blocks.batch(i, options_.batch_size).to(device), i).item<double>();
   model_->train();
   return total / batches;
 }

@@ -46,9 +46,11 @@ struct TrainerOptions {
   double sam_rho = 0.0;
 };
 
-// Loss of one micro-batch of blocks (B,L); returns a scalar to minimise.
-using LossFunction = std::function<torch::Tensor(model::CausalLM&, const torch::Tensor& blocks)>;
-torch::Tensor next_token_loss_function(model::CausalLM& model, const torch::Tensor& blocks);
+// Loss of one micro-batch of blocks (B,L); returns a scalar to minimise. batch_index is the
+// micro-batch's index in the run (step * accumulation + micro-batch), so that a loss drawing a
+// second batch of its own (retain text) draws the same one when a run is resumed.
+using LossFunction = std::function<torch::Tensor(model::CausalLM&, const torch::Tensor& blocks, int64_t batch_index)>;
+torch::Tensor next_token_loss_function(model::CausalLM& model, const torch::Tensor& blocks, int64_t batch_index = 0);
 
 enum class TrainStatus { finished, interrupted };
 

@@ -37,7 +37,7 @@ torch::Tensor distillation_loss(const torch::Tensor& student_logits, const torch
 train::TrainStatus distill(model::CausalLM& student, model::CausalLM teacher, const train::TokenBlocks& text,
                            int64_t top_k, train::TrainerOptions trainer) {
   teacher->eval();
-  auto loss = [teacher, top_k](model::CausalLM& model, const torch::Tensor& blocks) mutable {
+  auto loss = [teacher, top_k](model::CausalLM& model, const torch::Tensor& blocks, int64_t) mutable {
     torch::Tensor teacher_logits;
     {
       torch::NoGradGuard no_grad;

@@ -1,5 +1,6 @@
 #include "unlearn/generic_label_loss.h"
 
+#include "unlearn/forget_method_loss.h"
 #include "util/error.h"
 
 namespace lethe::unlearn {
@@ -20,11 +21,11 @@ GenericLabelLoss::GenericLabelLoss(std::shared_ptr<const LabelFileReader> labels
   if (options_.label_set < 0 || options_.label_set >= h.label_sets)
     throw Error("unlearn: the label file has no label set " + std::to_string(options_.label_set));
   if (options_.soft && h.soft_top_k == 0) throw Error("unlearn: soft targets asked for, but the label file has none");
-  if (options_.retain_weight > 0 && (!frozen_base_ || !retain_))
-    throw Error("unlearn: retain regularisation needs the baseline model and retain text");
+  if (options_.retain_weight > 0 && (!retain_ || (!frozen_base_ && options_.retain_loss == RetainLoss::kl)))
+    throw Error("unlearn: retain regularisation needs retain text, and for KL the baseline model");
 }
 
-torch::Tensor GenericLabelLoss::operator()(model::CausalLM& model, const torch::Tensor& block_indices) const {
+torch::Tensor GenericLabelLoss::operator()(model::CausalLM& model, const torch::Tensor& block_indices, int64_t) const {
   auto loss = label_loss(model, block_indices);
   if (options_.retain_weight > 0) loss = loss + options_.retain_weight * retain_loss(model, block_indices[0][0].item<int64_t>());
   return loss;
@@ -64,14 +65,7 @@ torch::Tensor GenericLabelLoss::label_loss(model::CausalLM& model, const torch::
 torch::Tensor GenericLabelLoss::retain_loss(model::CausalLM& model, int64_t batch_index) const {
   const auto device = model->output_weight().device();
   auto tokens = retain_->batch(batch_index, options_.retain_batch_size).to(device);  // (B,L)
-  torch::Tensor reference;
-  {
-    torch::NoGradGuard no_grad;
-    reference = torch::log_softmax(frozen_base_->forward(tokens).to(torch::kFloat), -1);
-  }
-  auto current = torch::log_softmax(model->forward(tokens).to(torch::kFloat), -1);
-  // KL(B || model), averaged over positions.
-  return (reference.exp() * (reference - current)).sum(-1).mean();
+  return retain_term(model, frozen_base_, tokens, options_.retain_loss);
 }
 
 }  // namespace lethe::unlearn

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 
 #include "dist/world.h"
 #include "eval/training_probe.h"
@@ -15,9 +16,11 @@
 #include "train/text_stream.h"
 #include "unlearn/anchor_dictionary.h"
 #include "unlearn/distillation.h"
+#include "unlearn/forget_method_loss.h"
 #include "unlearn/label_file.h"
 #include "unlearn/label_stage.h"
 #include "unlearn/stages.h"
+#include "unlearn/task_vector.h"
 #include "util/content_hash.h"
 #include "util/error.h"
 
@@ -102,149 +105,264 @@ void save_trained(model::CausalLM& model, const fs::path& dir, const PipelineCon
   written_by_main([&] { save_fine_tuned(model, dir, c.lora, model::parse_dtype(c.save_dtype), c.base); });
 }
 
+
+const char* forget_method_name(ForgetMethod m) {
+  switch (m) {
+    case ForgetMethod::gradient_ascent: return "gradient ascent";
+    case ForgetMethod::npo: return "npo";
+    case ForgetMethod::simnpo: return "simnpo";
+    case ForgetMethod::undial: return "undial";
+  }
+  return "?";
+}
+
+// One run of a method: the pieces every stage shares (tokenizer, forget text, hashes) and one
+// function per stage. A method is the list of its stages (stages()).
+class PipelineRun {
+ public:
+  PipelineRun(const PipelineConfig& c, torch::Device device) : c_(c), device_(device) {
+    tok_ = tokenizer::load_tokenizer(c.base);
+    if (c.labels.soft_top_k > tok_->vocab_size())  // refused before stage 1, not after it
+      throw Error(fmt::format("[labels] soft_top_k {} is more than the vocabulary's {} tokens", c.labels.soft_top_k,
+                              tok_->vocab_size()));
+    // Each stage loads the models it needs and lets them go: at real sizes two copies are the limit.
+    const auto base_config = model::read_model_config(c.base);
+    block_length_ = std::min(c.block_length, base_config.max_position_embeddings);
+    parameters_ = base_config.parameter_count();
+    std::vector<std::string> forget_files(c.forget.begin(), c.forget.end());
+    forget_ = train::token_stream(*tok_, forget_files);
+    base_hash_ = util::hash_model_dir(c.base);
+    forget_hash_ = hash_paths(c.forget);
+  }
+
+  PipelineStatus run() {
+    for (const auto& stage : stages())
+      if (!(this->*stage.body)(fmt::format("stage {} ({})", stage.number, stage.name))) return PipelineStatus::interrupted;
+    return PipelineStatus::finished;
+  }
+
+ private:
+  struct Stage {
+    int number;  // as the paper numbers the method's stages
+    std::string name;
+    bool (PipelineRun::*body)(const std::string& label);  // false: interrupted
+  };
+
+  std::vector<Stage> stages() const {
+    std::vector<Stage> list;
+    switch (method_family(c_.method)) {
+      case MethodFamily::generic_labels:  // stage 2, the dictionary, is the config's file
+        list = {{1, "reinforce", &PipelineRun::reinforce},
+                {3, "labels", &PipelineRun::generic_labels},
+                {4, "fine-tune", &PipelineRun::finetune_on_labels}};
+        break;
+      case MethodFamily::task_vector:
+        list = {{1, "reinforce", &PipelineRun::reinforce}, {2, "task vector", &PipelineRun::task_vector}};
+        break;
+      case MethodFamily::forget_loss:
+        list = {{1, "fine-tune, " + c_.method, &PipelineRun::finetune_on_forget}};
+        break;
+    }
+    if (c_.distill_alpha >= 0) list.push_back({list.back().number + 1, "distill", &PipelineRun::distill});
+    return list;
+  }
+
+  // A training stage: skipped when its record matches; else the model made, trained, saved.
+  bool training_stage(const std::string& label, const fs::path& dir, const nlohmann::json& inputs,
+                      const std::string& plan, const std::function<model::CausalLM()>& make_model,
+                      const std::function<train::TrainStatus(model::CausalLM&)>& train) {
+    StageRecord record(dir, with_lora(inputs, c_));
+    if (record.done()) {
+      say("{}: done before, kept\n", label);
+      return true;
+    }
+    say("{}: {}\n", label, plan);
+    record.begin();
+    auto model = make_model();
+    if (train(model) == train::TrainStatus::interrupted) return false;
+    save_trained(model, dir, c_);
+    record.finish();
+    return true;
+  }
+
+  train::TrainerOptions options_for(const fs::path& dir, double epochs, int64_t blocks, double lr,
+                                    double paper_lr) const {
+    auto o = trainer_options(c_, dir / "run");
+    o.steps = steps_for_epochs(epochs, blocks, o);
+    o.lr = lr > 0 ? lr : scaled_lr(paper_lr, parameters_);
+    return o;
+  }
+
+  std::string steps_at(const train::TrainerOptions& o) const {
+    return fmt::format("{} steps at lr {:.2e}", o.steps, o.lr);
+  }
+
+  std::shared_ptr<const train::TokenBlocks> retain_blocks() const {
+    if (c_.retain_weight <= 0) return nullptr;
+    std::vector<std::string> files(c_.retain.begin(), c_.retain.end());
+    return std::make_shared<train::TokenBlocks>(train::token_stream(*tok_, files), block_length_, c_.seed + 1);
+  }
+
+  model::CausalLM frozen_base(bool needed) const {
+    return needed ? model::load_causal_lm(c_.base, device_, torch::kFloat) : nullptr;
+  }
+
+  void add_probe(train::TrainerOptions& o) const {
+    if (c_.eval_every <= 0) return;
+    o.probe = eval::make_training_probe(c_.eval_suite, static_cast<size_t>(c_.eval_limit), *tok_);
+    o.probe_every = c_.eval_every;
+  }
+
+  // The fine-tune's settings shared by every method: steps, lr, retain term, sharpness.
+  nlohmann::json finetune_inputs(const train::TrainerOptions& o) const {
+    nlohmann::json inputs = {{"base", base_hash_}, {"steps", o.steps}, {"lr", o.lr}, {"retain_weight", c_.retain_weight},
+                             {"retain", c_.retain.empty() ? "" : hash_paths(c_.retain)}, {"seed", c_.seed}};
+    // Absent at their defaults, so that the records of earlier runs stay valid.
+    if (c_.sam_rho > 0) inputs["sam_rho"] = c_.sam_rho;
+    if (c_.retain_weight > 0 && c_.retain_loss == RetainLoss::nll) inputs["retain_loss"] = "nll";
+    return inputs;
+  }
+
+  fs::path reinforced_dir() const { return c_.out / "reinforced"; }
+  fs::path unlearned_dir() const { return c_.out / "unlearned"; }
+  fs::path labels_path() const { return c_.out / "labels.bin"; }
+
+  bool reinforce(const std::string& label) {
+    train::TokenBlocks blocks(forget_, block_length_, c_.seed);
+    auto o = options_for(reinforced_dir(), c_.reinforce_epochs, blocks.block_count(), c_.reinforce_lr,
+                         kPaperReinforceLr);
+    nlohmann::json inputs = {{"base", base_hash_}, {"forget", forget_hash_}, {"steps", o.steps}, {"lr", o.lr},
+                             {"block_length", block_length_}, {"seed", c_.seed}};
+    return training_stage(label, reinforced_dir(), inputs, steps_at(o), [&] { return trainable_base(c_, device_); },
+                          [&](model::CausalLM& m) { return unlearn::reinforce(m, blocks, o); });
+  }
+
+  bool generic_labels(const std::string& label) {
+    LabelOptions options = c_.labels;
+    options.block_length = block_length_;
+    auto provenance = label_provenance({base_hash_, util::hash_model_dir(reinforced_dir()), forget_hash_,
+                                        util::hash_files({c_.dictionary})},
+                                       c_.paper_rules, options);
+    if (fs::exists(labels_path())) {
+      try {
+        LabelFileReader(labels_path()).require_provenance(provenance);
+        say("{}: done before, kept\n", label);
+        return true;
+      } catch (const Error& e) {
+        say("{}: recomputing: {}\n", label, e.what());
+      }
+    }
+    auto dictionary = read_anchor_dictionary(c_.dictionary);
+    if (c_.paper_rules) dictionary = apply_paper_rules(dictionary);
+    TermMatcher matcher(*tok_, dictionary);
+    auto reinforced = model::load_causal_lm(reinforced_dir(), device_, torch::kFloat);
+    auto base = model::load_causal_lm(c_.base, device_, torch::kFloat);
+    return !write_generic_labels(base, reinforced, matcher, forget_, options, provenance, labels_path(), label)
+                .interrupted;
+  }
+
+  bool finetune_on_labels(const std::string& label) {
+    auto labels = std::make_shared<LabelFileReader>(labels_path());
+    auto o = options_for(unlearned_dir(), c_.finetune_epochs, labels->block_count(), c_.finetune_lr, kPaperFinetuneLr);
+    o.sam_rho = c_.sam_rho;
+    auto inputs = finetune_inputs(o);
+    inputs["labels"] = util::hash_files({labels_path()});
+    inputs["soft"] = c_.soft;
+    GenericLabelLossOptions loss;
+    loss.soft = c_.soft;
+    loss.retain_weight = c_.retain_weight;
+    loss.retain_loss = c_.retain_loss;
+    return training_stage(label, unlearned_dir(), inputs, steps_at(o), [&] { return trainable_base(c_, device_); },
+                          [&](model::CausalLM& m) {
+                            add_probe(o);
+                            auto base = frozen_base(c_.retain_weight > 0 && c_.retain_loss == RetainLoss::kl);
+                            return unlearn::finetune_on_labels(m, labels, loss, o, c_.seed, base, retain_blocks());
+                          });
+  }
+
+  bool finetune_on_forget(const std::string& label) {
+    train::TokenBlocks blocks(forget_, block_length_, c_.seed);
+    auto o = options_for(unlearned_dir(), c_.finetune_epochs, blocks.block_count(), c_.finetune_lr, kForgetLossLr);
+    o.sam_rho = c_.sam_rho;
+    const ForgetLossOptions& loss = c_.forget_loss;
+    auto inputs = finetune_inputs(o);
+    inputs.update({{"forget", forget_hash_}, {"block_length", block_length_}, {"method", c_.method},
+                   {"beta", loss.beta}, {"gamma", loss.gamma}, {"retain_loss", c_.retain_loss == RetainLoss::nll ? "nll" : "kl"}});
+    return training_stage(label, unlearned_dir(), inputs, fmt::format("{}, {}", forget_method_name(loss.method), steps_at(o)),
+                          [&] { return trainable_base(c_, device_); },
+                          [&](model::CausalLM& m) {
+                            add_probe(o);
+                            return unlearn::finetune_on_forget(m, blocks, loss, o, frozen_base(needs_frozen_base(loss)),
+                                                               retain_blocks());
+                          });
+  }
+
+  bool task_vector(const std::string& label) {
+    nlohmann::json inputs = {{"base", base_hash_}, {"reinforced", util::hash_model_dir(reinforced_dir())},
+                             {"scale", c_.task_vector_scale}};
+    StageRecord record(unlearned_dir(), inputs);
+    if (record.done()) {
+      say("{}: done before, kept\n", label);
+      return true;
+    }
+    say("{}: base - {} x (reinforced - base)\n", label, c_.task_vector_scale);
+    record.begin();
+    auto base = model::load_causal_lm(c_.base, device_, torch::kFloat);
+    auto reinforced = model::load_causal_lm(reinforced_dir(), device_, torch::kFloat);
+    negate_task_vector(base, reinforced, c_.task_vector_scale);
+    written_by_main([&] { model::save_model(base, unlearned_dir(), model::parse_dtype(c_.save_dtype), c_.base); });
+    record.finish();
+    return true;
+  }
+
+  // UNDO: the unlearned model distilled into the base shrunk and perturbed.
+  bool distill(const std::string& label) {
+    const fs::path dir = c_.out / "distilled";
+    std::vector<std::string> files(c_.distill_text.begin(), c_.distill_text.end());
+    train::TokenBlocks text(train::token_stream(*tok_, files), block_length_, c_.seed + 2);
+    auto o = trainer_options(c_, dir / "run");
+    const int64_t tokens_per_step = o.batch_size * o.accumulation * block_length_;
+    o.steps = c_.distill_tokens > 0 ? std::max<int64_t>(1, c_.distill_tokens / tokens_per_step)
+                                    : steps_for_epochs(1.0, text.block_count(), o);
+    o.lr = c_.distill_lr > 0 ? c_.distill_lr : scaled_lr(kDistillLr, parameters_);
+    const int64_t tokens = o.steps * tokens_per_step;
+    const double flops = training_flops(parameters_, tokens);
+    nlohmann::json inputs = {{"base", base_hash_}, {"teacher", util::hash_model_dir(unlearned_dir())},
+                             {"text", hash_paths(c_.distill_text)}, {"alpha", c_.distill_alpha},
+                             {"top_k", c_.distill_top_k}, {"steps", o.steps}, {"lr", o.lr}, {"seed", c_.seed}};
+    auto plan = fmt::format("alpha {}, {}, {} tokens, {:.3g} FLOPs (6 x {} parameters x tokens)", c_.distill_alpha,
+                            steps_at(o), tokens, flops, parameters_);
+    auto make_student = [&] {
+      auto student = model::load_causal_lm(c_.base, device_, torch::kFloat);
+      shrink_and_perturb(student, c_.distill_alpha, c_.seed + 3);
+      if (c_.lora) model::add_lora(student, *c_.lora, c_.seed + 4);
+      return student;
+    };
+    return training_stage(label, dir, inputs, plan, make_student, [&](model::CausalLM& student) {
+      auto teacher = model::load_causal_lm(unlearned_dir(), device_, torch::kFloat);
+      auto status = unlearn::distill(student, teacher, text, c_.distill_top_k, o);
+      if (status == train::TrainStatus::finished)
+        written_by_main([&] {
+          io::write_json_atomic(dir / "compute.json", {{"tokens", tokens}, {"parameters", parameters_}, {"flops", flops}});
+        });
+      return status;
+    });
+  }
+
+  const PipelineConfig& c_;
+  torch::Device device_;
+  std::unique_ptr<tokenizer::Tokenizer> tok_;
+  int64_t block_length_ = 0, parameters_ = 0;
+  std::vector<int32_t> forget_;
+  std::string base_hash_, forget_hash_;
+};
+
 }  // namespace
 
 PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
   std::optional<io::RunLock> lock;  // one run per directory, held by the main process
   if (dist::World::get().is_main()) lock.emplace(c.out);
-  auto tok = tokenizer::load_tokenizer(c.base);
-  if (c.labels.soft_top_k > tok->vocab_size())  // refused before stage 1, not after it
-    throw Error(fmt::format("[labels] soft_top_k {} is more than the vocabulary's {} tokens", c.labels.soft_top_k,
-                            tok->vocab_size()));
-  // Each stage loads the models it needs and lets them go: at real sizes two copies are the limit.
-  const auto base_config = model::read_model_config(c.base);
-  const int64_t block_length = std::min(c.block_length, base_config.max_position_embeddings);
-  const int64_t parameters = base_config.parameter_count();
-  std::vector<std::string> forget_files(c.forget.begin(), c.forget.end());
-  auto forget = train::token_stream(*tok, forget_files);
-  const std::string base_hash = util::hash_model_dir(c.base), forget_hash = hash_paths(c.forget);
-
-  // Stage 1: the reinforced model.
-  fs::path reinforced_dir = c.out / "reinforced";
-  train::TokenBlocks forget_blocks(forget, block_length, c.seed);
-  auto reinforce_options = trainer_options(c, reinforced_dir / "run");
-  reinforce_options.steps = steps_for_epochs(c.reinforce_epochs, forget_blocks.block_count(), reinforce_options);
-  reinforce_options.lr = c.reinforce_lr > 0 ? c.reinforce_lr : scaled_lr(kPaperReinforceLr, parameters);
-  StageRecord reinforce_stage(reinforced_dir, with_lora({{"base", base_hash}, {"forget", forget_hash},
-                                                         {"steps", reinforce_options.steps}, {"lr", reinforce_options.lr},
-                                                         {"block_length", block_length}, {"seed", c.seed}}, c));
-  if (reinforce_stage.done()) {
-    say("stage 1 (reinforce): done before, kept\n");
-  } else {
-    say("stage 1 (reinforce): {} steps at lr {:.2e}\n", reinforce_options.steps, reinforce_options.lr);
-    reinforce_stage.begin();
-    auto model = trainable_base(c, device);
-    if (reinforce(model, forget_blocks, reinforce_options) == train::TrainStatus::interrupted)
-      return PipelineStatus::interrupted;
-    save_trained(model, reinforced_dir, c);
-    reinforce_stage.finish();
-  }
-
-  // Stage 2 and 3: the dictionary and the generic labels.
-  fs::path labels_path = c.out / "labels.bin";
-  LabelOptions label_options = c.labels;
-  label_options.block_length = block_length;
-  auto provenance = label_provenance({base_hash, util::hash_model_dir(reinforced_dir), forget_hash,
-                                      util::hash_files({c.dictionary})},
-                                     c.paper_rules, label_options);
-  bool labels_ready = false;
-  if (fs::exists(labels_path)) {
-    try {
-      LabelFileReader(labels_path).require_provenance(provenance);
-      labels_ready = true;
-    } catch (const Error& e) {
-      say("stage 3 (labels): recomputing: {}\n", e.what());
-    }
-  }
-  if (labels_ready) {
-    say("stage 3 (labels): done before, kept\n");
-  } else {
-    auto dictionary = read_anchor_dictionary(c.dictionary);
-    if (c.paper_rules) dictionary = apply_paper_rules(dictionary);
-    TermMatcher matcher(*tok, dictionary);
-    auto reinforced = model::load_causal_lm(reinforced_dir, device, torch::kFloat);
-    auto base = model::load_causal_lm(c.base, device, torch::kFloat);
-    if (write_generic_labels(base, reinforced, matcher, forget, label_options, provenance, labels_path,
-                             "stage 3 (labels)")
-            .interrupted)
-      return PipelineStatus::interrupted;
-  }
-
-  // Stage 4: the baseline fine-tuned on generic labels.
-  fs::path unlearned_dir = c.out / "unlearned";
-  auto labels = std::make_shared<LabelFileReader>(labels_path);
-  auto finetune_options = trainer_options(c, unlearned_dir / "run");
-  finetune_options.steps = steps_for_epochs(c.finetune_epochs, labels->block_count(), finetune_options);
-  finetune_options.lr = c.finetune_lr > 0 ? c.finetune_lr : scaled_lr(kPaperFinetuneLr, parameters);
-  finetune_options.sam_rho = c.sam_rho;
-  nlohmann::json finetune_inputs = {{"base", base_hash}, {"labels", util::hash_files({labels_path})},
-                                    {"steps", finetune_options.steps}, {"lr", finetune_options.lr},
-                                    {"soft", c.soft}, {"retain_weight", c.retain_weight},
-                                    {"retain", c.retain.empty() ? "" : hash_paths(c.retain)}, {"seed", c.seed}};
-  if (c.sam_rho > 0) finetune_inputs["sam_rho"] = c.sam_rho;  // absent when off: earlier records stay valid
-  StageRecord finetune_stage(unlearned_dir, with_lora(finetune_inputs, c));
-  if (finetune_stage.done()) {
-    say("stage 4 (fine-tune): done before, kept\n");
-  } else {
-    say("stage 4 (fine-tune): {} steps at lr {:.2e}\n", finetune_options.steps, finetune_options.lr);
-    finetune_stage.begin();
-    GenericLabelLossOptions loss;
-    loss.soft = c.soft;
-    loss.retain_weight = c.retain_weight;
-    std::shared_ptr<const train::TokenBlocks> retain;
-    if (c.retain_weight > 0) {
-      std::vector<std::string> retain_files(c.retain.begin(), c.retain.end());
-      retain = std::make_shared<train::TokenBlocks>(train::token_stream(*tok, retain_files), block_length, c.seed + 1);
-    }
-    if (c.eval_every > 0) {
-      finetune_options.probe = eval::make_training_probe(c.eval_suite, static_cast<size_t>(c.eval_limit), *tok);
-      finetune_options.probe_every = c.eval_every;
-    }
-    auto model = trainable_base(c, device);
-    model::CausalLM frozen_base = c.retain_weight > 0 ? model::load_causal_lm(c.base, device, torch::kFloat) : nullptr;
-    if (finetune_on_labels(model, labels, loss, finetune_options, c.seed, frozen_base, retain) ==
-        train::TrainStatus::interrupted)
-      return PipelineStatus::interrupted;
-    save_trained(model, unlearned_dir, c);
-    finetune_stage.finish();
-  }
-  if (c.distill_alpha < 0) return PipelineStatus::finished;
-
-  // Stage 5 (UNDO): the unlearned model distilled into the base shrunk and perturbed.
-  fs::path distilled_dir = c.out / "distilled";
-  std::vector<std::string> text_files(c.distill_text.begin(), c.distill_text.end());
-  train::TokenBlocks text(train::token_stream(*tok, text_files), block_length, c.seed + 2);
-  auto distill_options = trainer_options(c, distilled_dir / "run");
-  const int64_t tokens_per_step = distill_options.batch_size * distill_options.accumulation * block_length;
-  distill_options.steps = c.distill_tokens > 0 ? std::max<int64_t>(1, c.distill_tokens / tokens_per_step)
-                                               : steps_for_epochs(1.0, text.block_count(), distill_options);
-  distill_options.lr = c.distill_lr > 0 ? c.distill_lr : scaled_lr(kDistillLr, parameters);
-  const int64_t tokens = distill_options.steps * tokens_per_step;
-  StageRecord distill_stage(distilled_dir, with_lora({{"base", base_hash}, {"teacher", util::hash_model_dir(unlearned_dir)},
-                                                      {"text", hash_paths(c.distill_text)}, {"alpha", c.distill_alpha},
-                                                      {"top_k", c.distill_top_k}, {"steps", distill_options.steps},
-                                                      {"lr", distill_options.lr}, {"seed", c.seed}}, c));
-  if (distill_stage.done()) {
-    say("stage 5 (distill): done before, kept\n");
-    return PipelineStatus::finished;
-  }
-  say("stage 5 (distill): alpha {}, {} steps at lr {:.2e}, {} tokens, {:.3g} FLOPs (6 x {} parameters x "
-             "tokens)\n", c.distill_alpha, distill_options.steps, distill_options.lr, tokens,
-             training_flops(parameters, tokens), parameters);
-  distill_stage.begin();
-  auto student = model::load_causal_lm(c.base, device, torch::kFloat);
-  shrink_and_perturb(student, c.distill_alpha, c.seed + 3);
-  if (c.lora) model::add_lora(student, *c.lora, c.seed + 4);
-  auto teacher = model::load_causal_lm(unlearned_dir, device, torch::kFloat);
-  if (distill(student, teacher, text, c.distill_top_k, distill_options) == train::TrainStatus::interrupted)
-    return PipelineStatus::interrupted;
-  save_trained(student, distilled_dir, c);
-  written_by_main([&] {
-    io::write_json_atomic(distilled_dir / "compute.json", {{"tokens", tokens}, {"parameters", parameters},
-                                                           {"flops", training_flops(parameters, tokens)}});
-  });
-  distill_stage.finish();
-  return PipelineStatus::finished;
+  return PipelineRun(c, device).run();
 }
 
 }  // namespace lethe::unlearn

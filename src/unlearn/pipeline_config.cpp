@@ -13,27 +13,44 @@
 #include "util/number_rule.h"
 
 namespace lethe::unlearn {
+
+const std::vector<std::string> kMethods = {"whp",  "whp-plus", "whp-plus-undo", "gradascent", "graddiff",
+                                           "npo",  "simnpo",   "undial",        "task-vector"};
+
+MethodFamily method_family(const std::string& method) {
+  if (method.rfind("whp", 0) == 0) return MethodFamily::generic_labels;
+  if (method == "task-vector") return MethodFamily::task_vector;
+  return MethodFamily::forget_loss;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
 
-void apply_preset(PipelineConfig& c, const std::string& where) {
-  if (c.preset == "whp") return;  // PipelineConfig's defaults are the paper's
-  if (c.preset == "whp-plus") {
+// The method's defaults. The forget-loss methods take open-unlearning's settings: NPO beta 0.1 and
+// SimNPO beta 4.5 with a retain NLL of weight 1 (GradDiff's), UNDIAL beta 10 without retain text
+// (its paper's).
+void apply_method_defaults(PipelineConfig& c, const std::string& where) {
+  const std::string& m = c.method;
+  if (std::find(kMethods.begin(), kMethods.end(), m) == kMethods.end())
+    throw Error(fmt::format("{}: unknown method \"{}\" ({})", where, m, fmt::join(kMethods, ", ")));
+  if (m == "whp-plus" || m == "whp-plus-undo") {
     c.labels.translations = 4;
     c.labels.soft_top_k = 16;
     c.soft = true;
     c.retain_weight = 10.0;  // demo world: weight 1 (with the glosses) kept 16% of retain QA, 10 kept 95.5%
+    if (m == "whp-plus-undo") c.distill_alpha = 0.5;  // then distilled into the base perturbed halfway
     return;
   }
-  if (c.preset == "whp-plus-undo") {  // whp-plus, then distilled into the base perturbed halfway
-    c.preset = "whp-plus";
-    apply_preset(c, where);
-    c.preset = "whp-plus-undo";
-    c.distill_alpha = 0.5;
-    return;
+  ForgetLossOptions& f = c.forget_loss;
+  if (m == "gradascent" || m == "graddiff") f.method = ForgetMethod::gradient_ascent;
+  if (m == "npo") f.method = ForgetMethod::npo;
+  if (m == "simnpo") f = {ForgetMethod::simnpo, 4.5, 0.0};
+  if (m == "undial") f = {ForgetMethod::undial, 10.0, 0.0};
+  if (m == "graddiff" || m == "npo" || m == "simnpo") {
+    c.retain_loss = RetainLoss::nll;
+    c.retain_weight = 1.0;
   }
-  throw Error(where + ": unknown preset \"" + c.preset + "\" (whp, whp-plus or whp-plus-undo)");
 }
 
 // Reads one table of the file, remembering the keys it knows so that typos are reported.
@@ -85,6 +102,12 @@ class TableReader {
       if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
         fail(*table_.get(key), key, fmt::format("names \"{}\", not one of {}", value, fmt::join(allowed, ", ")));
     out = *values;
+  }
+  // One string of `allowed`.
+  void choice(const char* key, std::string& out, const std::vector<std::string>& allowed) {
+    get(key, out);
+    if (std::find(allowed.begin(), allowed.end(), out) == allowed.end())
+      fail(*table_.get(key), key, fmt::format("is \"{}\", not one of {}", out, fmt::join(allowed, ", ")));
   }
   // A dtype lethe can write.
   void dtype(const char* key, std::string& out) {
@@ -157,8 +180,12 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   }
   PipelineConfig c;
   TableReader top(table, path, "");
-  top.get("preset", c.preset);
-  apply_preset(c, path.string());
+  top.get("preset", c.method);  // the older name
+  if (table.contains("preset") && table.contains("method"))
+    throw Error(path.string() + ": give method or preset (its older name), not both");
+  top.get("method", c.method);
+  apply_method_defaults(c, path.string());
+  const MethodFamily family = method_family(c.method);
   top.path("base", c.base);
   top.path("dictionary", c.dictionary);
   top.path("out", c.out);
@@ -193,7 +220,24 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
   finetune.get("soft", c.soft);
   finetune.get("retain_weight", c.retain_weight, at_least(0));
   finetune.get("sam_rho", c.sam_rho, at_least(0));
+  std::string retain_loss = c.retain_loss == RetainLoss::nll ? "nll" : "kl";
+  finetune.choice("retain_loss", retain_loss, {"kl", "nll"});
+  c.retain_loss = retain_loss == "nll" ? RetainLoss::nll : RetainLoss::kl;
   finetune.reject_unknown_keys();
+  for (const char* name : {"npo", "simnpo", "undial"}) {
+    auto method = top.section(name);
+    if (name != c.method && table.contains(name))
+      throw Error(fmt::format("{}: [{}] sets a method that this pipeline does not run (method \"{}\")", path.string(),
+                              name, c.method));
+    method.get("beta", c.forget_loss.beta, util::above(0));
+    if (c.method == "simnpo") method.get("gamma", c.forget_loss.gamma);
+    method.reject_unknown_keys();
+  }
+  auto task_vector = top.section("task_vector");
+  task_vector.get("scale", c.task_vector_scale, util::above(0));
+  task_vector.reject_unknown_keys();
+  c.forget_loss.retain_loss = c.retain_loss;
+  c.forget_loss.retain_weight = c.retain_weight;
   auto eval = top.section("eval");
   eval.path("suite", c.eval_suite);
   eval.get("every", c.eval_every, at_least(0));
@@ -217,8 +261,12 @@ PipelineConfig read_pipeline_config(const fs::path& path) {
     lora.reject_unknown_keys();
   }
   top.reject_unknown_keys();
-  for (const auto& [value, key] : {std::pair{c.base, "base"}, std::pair{c.dictionary, "dictionary"}, std::pair{c.out, "out"}})
+  for (const auto& [value, key] : {std::pair{c.base, "base"}, std::pair{c.out, "out"}})
     if (value.empty()) throw Error(fmt::format("{}: {} is required", path.string(), key));
+  if (family == MethodFamily::generic_labels && c.dictionary.empty())
+    throw Error(fmt::format("{}: dictionary is required for method {}", path.string(), c.method));
+  if (family != MethodFamily::generic_labels && c.soft)
+    throw Error(fmt::format("{}: [finetune] soft is a setting of the whp methods, not of {}", path.string(), c.method));
   if (c.forget.empty()) throw Error(path.string() + ": forget (the corpus to forget) is required");
   if (c.eval_every > 0 && c.eval_suite.empty())
     throw Error(path.string() + ": [eval] every > 0 needs a suite (suite = \"DIR\")");

@@ -10,12 +10,21 @@
 #include <optional>
 
 #include "model/lora_options.h"
+#include "unlearn/forget_method_options.h"
 #include "unlearn/label_options.h"
 
 namespace lethe::unlearn {
 
+// The unlearning methods a pipeline runs (`method`, or its older name `preset`):
+//   whp, whp-plus, whp-plus-undo  the paper's stages: reinforce, labels, fine-tune on the labels;
+//   gradascent, graddiff, npo, simnpo, undial  a fine-tune on the forget text with the method's loss;
+//   task-vector  reinforce, then the base moved away from the reinforced model.
+enum class MethodFamily { generic_labels, forget_loss, task_vector };
+MethodFamily method_family(const std::string& method);
+extern const std::vector<std::string> kMethods;
+
 struct PipelineConfig {
-  std::string preset = "whp";
+  std::string method = "whp";
   std::filesystem::path base, dictionary, out;
   std::vector<std::filesystem::path> forget, retain;
   uint64_t seed = 0;
@@ -27,7 +36,12 @@ struct PipelineConfig {
   double finetune_epochs = 2.0, finetune_lr = 0.0;
   bool soft = false;
   double retain_weight = 0.0;
+  RetainLoss retain_loss = RetainLoss::kl;  // [finetune] retain_loss: "kl" to the base, or "nll"
   double sam_rho = 0.0;  // [finetune]: sharpness-aware radius of the unlearning fine-tune (0: off)
+  // The forget-loss methods' settings ([npo] beta, [simnpo] beta and gamma, [undial] beta); its
+  // retain term is the [finetune] one. Filled in by the reader for those methods.
+  ForgetLossOptions forget_loss;
+  double task_vector_scale = 1.0;  // [task_vector] scale: theta_base - scale (theta_reinforced - theta_base)
   std::string save_dtype = "float32";
   bool activation_checkpointing = false;  // every fine-tune recomputes each layer in backward
   int64_t zero_stage = 0;  // across processes: 1 optimizer states sharded, 2 gradients too

@@ -5,6 +5,7 @@
 
 #include "model/checkpoint.h"
 #include "model/lora.h"
+#include "unlearn/forget_method_loss.h"
 
 namespace lethe::unlearn {
 
@@ -40,6 +41,13 @@ train::TrainStatus finetune_on_labels(model::CausalLM& model, std::shared_ptr<co
   train::TokenBlocks blocks(indices, 1, seed);
   train::Trainer t(model, std::move(trainer), GenericLabelLoss(std::move(labels), loss, std::move(frozen_base), std::move(retain)));
   return t.run(blocks);
+}
+
+train::TrainStatus finetune_on_forget(model::CausalLM& model, const train::TokenBlocks& forget, ForgetLossOptions loss,
+                                      train::TrainerOptions trainer, model::CausalLM frozen_base,
+                                      std::shared_ptr<const train::TokenBlocks> retain) {
+  train::Trainer t(model, std::move(trainer), ForgetMethodLoss(loss, std::move(frozen_base), std::move(retain)));
+  return t.run(forget);
 }
 
 }  // namespace lethe::unlearn

@@ -1,6 +1,6 @@
 #pragma once
-// Stages 1 and 4 of the method as library functions, shared by `lethe reinforce`, `lethe unlearn`
-// and the tests: both are runs of the one Trainer, resumable from their run directory.
+// The training stages as library functions, shared by `lethe reinforce`, `lethe unlearn` and the
+// tests: each is a run of the one Trainer, resumable from its run directory.
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -10,6 +10,7 @@
 #include "model/lora_options.h"
 #include "train/token_blocks.h"
 #include "train/trainer.h"
+#include "unlearn/forget_method_options.h"
 #include "unlearn/generic_label_loss.h"
 #include "unlearn/label_file.h"
 
@@ -20,7 +21,8 @@ namespace lethe::unlearn {
 double scaled_lr(double paper_lr, int64_t parameters);
 constexpr double kPaperReinforceLr = 3e-6;
 constexpr double kPaperFinetuneLr = 1e-6;
-constexpr double kDistillLr = 3e-5;  // UNDO's distillation, a full fine-tune of a damaged model
+constexpr double kDistillLr = 3e-5;
+constexpr double kForgetLossLr = 1e-5;  // the field's fine-tuning unlearners at 7B (TOFU's NPO, GradDiff)  // UNDO's distillation, a full fine-tune of a damaged model
 
 // Optimizer steps for `epochs` passes over `blocks` blocks (at least one).
 int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& trainer);
@@ -40,6 +42,12 @@ train::TrainStatus reinforce(model::CausalLM& model, const train::TokenBlocks& f
 train::TrainStatus finetune_on_labels(model::CausalLM& model, std::shared_ptr<const LabelFileReader> labels,
                                       GenericLabelLossOptions loss, train::TrainerOptions trainer, uint64_t seed,
                                       model::CausalLM frozen_base = nullptr,
+                                      std::shared_ptr<const train::TokenBlocks> retain = nullptr);
+
+// The field's fine-tuning unlearners (forget_method_loss.h): a fine-tune on the forget blocks with
+// the method's loss; frozen_base when needs_frozen_base(loss), retain with loss.retain_weight > 0.
+train::TrainStatus finetune_on_forget(model::CausalLM& model, const train::TokenBlocks& forget, ForgetLossOptions loss,
+                                      train::TrainerOptions trainer, model::CausalLM frozen_base = nullptr,
                                       std::shared_ptr<const train::TokenBlocks> retain = nullptr);
 
 }  // namespace lethe::unlearn

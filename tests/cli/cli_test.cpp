@@ -135,6 +135,50 @@ TEST(Cli, UnlearnWithDistillationSkipsWhatIsDoneAndRedoesWhatChanged) {
   EXPECT_NE(changed.diagnostics.find("stage 5 (distill): alpha 0.8"), std::string::npos) << changed.all();
 }
 
+// The field's methods through the same pipeline: each writes an unlearned model that finds the
+// forget text less likely than the base did, and is skipped when run again.
+TEST(Cli, UnlearnWithTheFieldsMethods) {
+  auto dir = test::scratch_dir();
+  make_tiny_model(dir / "model");
+  std::string forget, other;
+  for (int i = 0; i < 40; ++i) {
+    forget += "the old wizard Zorbix carried the stone to the river.\n";
+    other += "the farmer carried a basket of apples to the market.\n";
+  }
+  io::write_file_atomic(dir / "forget.txt", forget);
+  io::write_file_atomic(dir / "other.txt", other);
+  auto perplexity = [&](const fs::path& model) {
+    auto r = lethe("perplexity " + model.string() + " " + (dir / "forget.txt").string() + " --context 32");
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(r.output, m, std::regex("perplexity: ([0-9.]+)"))) << r.all();
+    return m.empty() ? 0.0 : std::stod(m[1]);
+  };
+  const double base = perplexity(dir / "model");
+  for (const std::string method : {"gradascent", "graddiff", "npo", "simnpo", "undial", "task-vector"}) {
+    const fs::path file = dir / (method + ".toml");
+    io::write_file_atomic(file, "method = \"" + method + "\"\nbase = \"model\"\nforget = \"forget.txt\"\n"
+                                "retain = \"other.txt\"\nout = \"" + method + "\"\nblock_length = 32\nbatch_size = 4\n"
+                                "accumulation = 1\n[reinforce]\nepochs = 2\n[finetune]\nepochs = 2\n" +
+                                // SimNPO's default beta 4.5 saturates on a random model (S/|x| about
+                                // -6: sigmoid(27)), and its retain term then outweighs it.
+                                (method == "simnpo" ? "[simnpo]\nbeta = 0.5\n" : ""));
+    auto run = lethe("unlearn --config " + file.string());
+    ASSERT_EQ(run.exit_code, 0) << method << "\n" << run.all();
+    EXPECT_GT(perplexity(dir / method / "unlearned"), 1.05 * base) << method;
+    auto again = lethe("unlearn --config " + file.string());
+    EXPECT_NE(again.diagnostics.find(method == "task-vector" ? "stage 2 (task vector): done before"
+                                                             : "stage 1 (fine-tune, " + method + "): done before"),
+              std::string::npos)
+        << again.all();
+  }
+  // A setting of another method, and a whp setting, are refused with the file's name.
+  io::write_file_atomic(dir / "bad.toml", "method = \"npo\"\nbase = \"model\"\nforget = \"forget.txt\"\nout = \"x\"\n"
+                                          "[simnpo]\nbeta = 2\n");
+  auto bad = lethe("unlearn --config " + (dir / "bad.toml").string());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.diagnostics.find("[simnpo] sets a method that this pipeline does not run"), std::string::npos) << bad.all();
+}
+
 // The pipeline with [lora] and activation checkpointing: each fine-tuned stage holds a plain
 // Hugging Face checkpoint (the adapters merged) and the adapters as PEFT writes them; a bad target
 // is refused with the file, line and key.

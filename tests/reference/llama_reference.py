@@ -16,6 +16,10 @@ tied embeddings).
   sam DIR RHO LR        one sharpness-aware step: the gradient at w + RHO g/||g|| (g the gradient at
                         w) and the weights after AdamW (LR, betas 0.9/0.95, weight decay 0.1) applies
                         it -> DIR/sam_expected.safetensors
+  forget_losses DIR SEED BETA GAMMA UNDIAL_BETA
+                        random logits, reference logits and tokens, and the NPO, SimNPO and UNDIAL
+                        losses of methods.md with their gradients by the logits
+                        -> DIR/forget_losses.safetensors
 """
 import json
 import math
@@ -332,6 +336,31 @@ def sam(directory, rho, lr):
     write_safetensors(f"{directory}/sam_expected.safetensors", out)
 
 
+def forget_losses(directory, seed, beta, gamma, undial_beta):
+    gen = torch.Generator().manual_seed(int(seed))
+    beta, gamma, undial_beta = float(beta), float(gamma), float(undial_beta)
+    B, L, V = 3, 9, 11
+    logits = (2 * torch.randn(B, L, V, generator=gen, dtype=torch.float64)).requires_grad_(True)
+    reference = 2 * torch.randn(B, L, V, generator=gen, dtype=torch.float64)
+    tokens = torch.randint(0, V, (B, L), generator=gen)
+    targets = tokens[:, 1:]
+
+    def summed_log_probability(z):  # per sequence, from the cross-entropy of each next token
+        nll = torch.nn.functional.cross_entropy(z[:, :-1].transpose(1, 2), targets, reduction="none")
+        return -nll.sum(-1)
+
+    npo = -2 / beta * torch.nn.functional.logsigmoid(-beta * (summed_log_probability(logits) - summed_log_probability(reference))).mean()
+    simnpo = -2 / beta * torch.nn.functional.logsigmoid(-beta * summed_log_probability(logits) / (L - 1) - gamma).mean()
+    adjusted = reference[:, :-1] - undial_beta * torch.nn.functional.one_hot(targets, V)
+    undial = -(adjusted.softmax(-1) * logits[:, :-1].log_softmax(-1)).sum(-1).mean()
+    out = {"logits": logits.detach().float(), "reference_logits": reference.float(), "tokens": tokens}
+    for name, loss in (("npo", npo), ("simnpo", simnpo), ("undial", undial)):
+        (grad,) = torch.autograd.grad(loss, logits)
+        out[name + ".loss"] = loss.detach().float().reshape(1)
+        out[name + ".grad"] = grad.float()
+    write_safetensors(f"{directory}/forget_losses.safetensors", out)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    {"make": make, "run": run, "compare": compare, "lora": lora, "sam": sam}[sys.argv[1]](*sys.argv[2:])
+    {"make": make, "run": run, "compare": compare, "lora": lora, "sam": sam, "forget_losses": forget_losses}[sys.argv[1]](*sys.argv[2:])

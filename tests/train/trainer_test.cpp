@@ -130,7 +130,7 @@ TEST(Trainer, ResumeAfterInterruptIsBitExact) {
   // process-like setting: a fresh model and trainer on the same run directory.
   auto resumed_dir = test::scratch_dir() / "resumed";
   int calls = 0;
-  auto counting_loss = [&](model::CausalLM& m, const torch::Tensor& blocks) {
+  auto counting_loss = [&](model::CausalLM& m, const torch::Tensor& blocks, int64_t) {
     if (++calls == 9 * 2) request_interrupt();  // 2 micro-batches per step
     return next_token_loss_function(m, blocks);
   };
@@ -216,7 +216,7 @@ TEST(Trainer, ANanLossStopsTheRunNamingTheStep) {
   auto options = tiny_options(dir, 10);
   options.checkpoint_every = 2;
   int calls = 0;
-  auto poisoned = [&](model::CausalLM& m, const torch::Tensor& blocks) {
+  auto poisoned = [&](model::CausalLM& m, const torch::Tensor& blocks, int64_t) {
     auto loss = next_token_loss_function(m, blocks);
     return ++calls > 6 ? loss * std::numeric_limits<float>::quiet_NaN() : loss;  // from step 4 on
   };

@@ -80,6 +80,34 @@ TEST(PipelineConfig, RealSizeSettings) {
   EXPECT_FALSE(read_pipeline_config(write_config(kRequired)).lora.has_value());  // no table, no adapters
 }
 
+TEST(PipelineConfig, TheFieldsMethodsAndTheirDefaults) {
+  const std::string required = "base = \"base\"\nforget = \"saga.txt\"\nout = \"run\"\nretain = \"r.txt\"\n";
+  auto method = [&](const std::string& name, const std::string& rest = "") {
+    return read_pipeline_config(write_config("method = \"" + name + "\"\n" + required + rest));
+  };
+  auto npo = method("npo");  // no dictionary needed
+  EXPECT_EQ(method_family(npo.method), MethodFamily::forget_loss);
+  EXPECT_EQ(npo.forget_loss.method, ForgetMethod::npo);
+  EXPECT_EQ(npo.forget_loss.beta, 0.1);
+  EXPECT_EQ(npo.forget_loss.retain_loss, RetainLoss::nll);
+  EXPECT_EQ(npo.forget_loss.retain_weight, 1.0);
+  auto simnpo = method("simnpo", "[simnpo]\ngamma = 0.5\n[finetune]\nretain_loss = \"kl\"\nretain_weight = 3\n");
+  EXPECT_EQ(simnpo.forget_loss.beta, 4.5);
+  EXPECT_EQ(simnpo.forget_loss.gamma, 0.5);
+  EXPECT_EQ(simnpo.forget_loss.retain_loss, RetainLoss::kl);
+  EXPECT_EQ(simnpo.forget_loss.retain_weight, 3.0);
+  auto undial = method("undial", "[undial]\nbeta = 3\n");
+  EXPECT_EQ(undial.forget_loss.method, ForgetMethod::undial);
+  EXPECT_EQ(undial.forget_loss.beta, 3.0);
+  EXPECT_EQ(undial.forget_loss.retain_weight, 0.0);  // its paper reads no retain text
+  EXPECT_EQ(method("gradascent").forget_loss.retain_weight, 0.0);
+  EXPECT_EQ(method("graddiff").forget_loss.retain_loss, RetainLoss::nll);
+  auto task = method("task-vector", "[task_vector]\nscale = 0.5\n");
+  EXPECT_EQ(method_family(task.method), MethodFamily::task_vector);
+  EXPECT_EQ(task.task_vector_scale, 0.5);
+  EXPECT_EQ(method_family(method("whp-plus", "dictionary = \"d.json\"\n").method), MethodFamily::generic_labels);
+}
+
 TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
   struct Case {
     std::string text, words;
@@ -87,7 +115,7 @@ TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
   std::vector<Case> cases = {
       {std::string(kRequired) + "[labels]\ntranslation = 4\n", ":6: labels.translation is not a setting"},
       {std::string(kRequired) + "seed = \"one\"\n", ":5: seed has the wrong type"},
-      {std::string(kRequired) + "preset = \"fast\"\n", "unknown preset \"fast\""},
+      {std::string(kRequired) + "preset = \"fast\"\n", "unknown method \"fast\""},
       {std::string(kRequired) + "block_length = \n", ":5:"},
       {"base = \"b\"\nforget = \"f\"\nout = \"o\"\n", "dictionary is required"},
       {std::string(kRequired) + "[finetune]\nretain_weight = 1.0\n", "needs retain text"},
@@ -101,6 +129,13 @@ TEST(PipelineConfig, ErrorsNameTheFileTheLineAndTheSetting) {
       {std::string(kRequired) + "[lora]\nrank = 0\n", ":6: lora.rank must be"},
       {std::string(kRequired) + "[lora]\nfrozen_dtype = \"int8\"\n", ":6: lora.frozen_dtype"},
       {std::string(kRequired) + "[lora]\nranks = 4\n", ":6: lora.ranks is not a setting"},
+      {std::string(kRequired) + "method = \"npo\"\npreset = \"whp\"\n", "give method or preset"},
+      {std::string(kRequired) + "method = \"npo\"\n[npo]\nbeta = 0\n", ":7: npo.beta must be"},
+      {std::string(kRequired) + "method = \"npo\"\n[npo]\ngamma = 1\n", ":7: npo.gamma is not a setting"},
+      {std::string(kRequired) + "method = \"npo\"\n[undial]\nbeta = 3\n", "[undial] sets a method"},
+      {std::string(kRequired) + "method = \"npo\"\n[finetune]\nsoft = true\n", "soft is a setting of the whp"},
+      {std::string(kRequired) + "[finetune]\nretain_loss = \"l2\"\n", ":6: finetune.retain_loss is \"l2\", not one of kl, nll"},
+      {"method = \"whp-plus\"\nbase = \"b\"\nforget = \"f\"\nout = \"o\"\nretain = \"r\"\n", "dictionary is required for method whp-plus"},
   };
   for (const auto& c : cases) {
     auto path = write_config(c.text);
