@@ -451,6 +451,53 @@ TEST(Cli, PretrainContinuesAModelDirectory) {
   EXPECT_NE(neither.diagnostics.find("--config"), std::string::npos) << neither.all();
 }
 
+// Ctrl-C during a pipeline's fine-tune exits 130 with the stage's checkpoint; the same command
+// resumes the stage and ends with the weights of a run never stopped, byte for byte (the retain
+// batches it draws included).
+TEST(Cli, UnlearnStopsOnCtrlCAndResumesToTheSameWeights) {
+  auto dir = test::scratch_dir();
+  make_tiny_model(dir / "model");
+  std::string forget, other;
+  for (int i = 0; i < 40; ++i) {
+    forget += "the old wizard Zorbix carried the stone to the river.\n";
+    other += "the farmer carried a basket of apples to the market.\n";
+  }
+  io::write_file_atomic(dir / "forget.txt", forget);
+  io::write_file_atomic(dir / "other.txt", other);
+  for (const char* out : {"straight", "stopped"})
+    io::write_file_atomic(dir / (std::string(out) + ".toml"),
+                          "method = \"npo\"\nbase = \"model\"\nforget = \"forget.txt\"\nretain = \"other.txt\"\n"
+                          "out = \"" + std::string(out) + "\"\nblock_length = 32\nbatch_size = 4\naccumulation = 1\n"
+                          "[finetune]\nepochs = 4\nlr = 1e-4\n");
+  auto straight = lethe("unlearn --config " + (dir / "straight.toml").string());
+  ASSERT_EQ(straight.exit_code, 0) << straight.all();
+
+  std::vector<std::string> args = {LETHE_EXE, "unlearn", "--config", (dir / "stopped.toml").string()};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    freopen("/dev/null", "w", stderr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  auto metrics = dir / "stopped" / "unlearned" / "run" / "metrics.jsonl";
+  for (int i = 0; i < 600 && !fs::exists(metrics); ++i) usleep(50'000);  // the fine-tune has started
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 130) << "the run ended before it was stopped";
+  EXPECT_TRUE(fs::exists(dir / "stopped" / "unlearned" / "run" / "checkpoint.pt"));
+  EXPECT_FALSE(fs::exists(dir / "stopped" / "unlearned" / "model.safetensors"));
+  auto resumed = lethe("unlearn --config " + (dir / "stopped.toml").string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.all();
+  EXPECT_EQ(io::read_file(dir / "stopped" / "unlearned" / "model.safetensors"),
+            io::read_file(dir / "straight" / "unlearned" / "model.safetensors"));
+}
+
 // Ctrl-C during `lethe pretrain` saves a checkpoint and exits 130; the same command resumes and
 // finishes, writing a complete model directory. While it runs, a second process on its run folder
 // is refused; the resumed run removes the temporary files of dead writers.
