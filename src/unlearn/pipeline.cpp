@@ -106,16 +106,6 @@ void save_trained(model::CausalLM& model, const fs::path& dir, const PipelineCon
 }
 
 
-const char* forget_method_name(ForgetMethod m) {
-  switch (m) {
-    case ForgetMethod::gradient_ascent: return "gradient ascent";
-    case ForgetMethod::npo: return "npo";
-    case ForgetMethod::simnpo: return "simnpo";
-    case ForgetMethod::undial: return "undial";
-  }
-  return "?";
-}
-
 // One run of a method: the pieces every stage shares (tokenizer, forget text, hashes) and one
 // function per stage. A method is the list of its stages (stages()).
 class PipelineRun {
@@ -288,7 +278,7 @@ class PipelineRun {
     auto inputs = finetune_inputs(o);
     inputs.update({{"forget", forget_hash_}, {"block_length", block_length_}, {"method", c_.method},
                    {"beta", loss.beta}, {"gamma", loss.gamma}, {"retain_loss", c_.retain_loss == RetainLoss::nll ? "nll" : "kl"}});
-    return training_stage(label, unlearned_dir(), inputs, fmt::format("{}, {}", forget_method_name(loss.method), steps_at(o)),
+    return training_stage(label, unlearned_dir(), inputs, steps_at(o),
                           [&] { return trainable_base(c_, device_); },
                           [&](model::CausalLM& m) {
                             add_probe(o);

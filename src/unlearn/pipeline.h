@@ -1,13 +1,15 @@
 #pragma once
-// lethe unlearn --config FILE.toml: the whole method from one TOML file. Each stage writes its
-// output into the run directory with a stage.json of the hashes of its inputs; a stage whose
-// output exists with the same hashes is skipped, and an interrupted stage resumes from its
-// checkpoint. Presets:
+// lethe unlearn --config FILE.toml: a whole method from one TOML file, as the list of its stages
+// (pipeline_config.h names the methods). Each stage writes its output into the run directory with
+// a stage.json of the hashes of its inputs; a stage whose output exists with the same hashes is
+// skipped, and an interrupted stage resumes from its checkpoint. The paper's family:
 //   whp       the paper: reinforce 3 epochs, alpha 5, one translation, hard labels, 2 epochs, no retain data;
 //   whp-plus  lethe's: 4 translations averaged, soft top-16 targets, KL to the baseline on retain text
 //             (weight 10);
-//   whp-plus-undo  whp-plus, then stage 5: distilled into the base shrunk and perturbed halfway
-//             (alpha 0.5) on the [distill] text.
+//   whp-plus-undo  whp-plus, then distilled into the base shrunk and perturbed halfway (alpha 0.5)
+//             on the [distill] text.
+// The field's fine-tuning methods are one fine-tune on the forget text with their loss
+// (forget_method_loss.h); task-vector reinforces, then moves the base away from the reinforced model.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,8 +22,9 @@ namespace lethe::unlearn {
 
 enum class PipelineStatus { finished, interrupted };
 
-// Runs the stages in float32 on `device`: out/reinforced, out/labels.bin, out/unlearned (the
-// unlearned model, a complete Hugging Face directory) and, with [distill], out/distilled.
+// Runs the method's stages in float32 on `device`: out/reinforced and out/labels.bin where the
+// method has them, out/unlearned (the unlearned model, a complete Hugging Face directory) and,
+// with [distill], out/distilled.
 PipelineStatus run_pipeline(const PipelineConfig& config, torch::Device device);
 
 }  // namespace lethe::unlearn

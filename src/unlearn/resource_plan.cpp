@@ -1,6 +1,7 @@
 #include "unlearn/resource_plan.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace lethe::unlearn {
 namespace {
@@ -46,6 +47,23 @@ int64_t trained_parameter_count(const model::ModelConfig& m, const PipelineConfi
   return per_layer * m.num_hidden_layers;
 }
 
+// Labels: the base and the reinforced model in float32, without gradients.
+StagePlan label_stage(const model::ModelConfig& m, const PipelineConfig& c, double p, double forget, int64_t length,
+                      const std::function<double(double)>& seconds) {
+  // Per batch, the final hidden states of the original and of each translation, their logits a
+  // few rows at a time (about 4M floats per model, model/llama.h), and one layer's transient tensors.
+  StagePlan labels;
+  labels.name = "labels";
+  labels.weights = kFloat * p;
+  labels.other_models = kFloat * p;
+  const double sequences = static_cast<double>(c.labels.batch_size * (1 + c.labels.translations));
+  labels.activations = kFloat * (sequences * length * (m.hidden_size + 3.0 * m.intermediate_size + 4.0 * m.hidden_size) +
+                                 (1 + c.labels.translations) * double(int64_t{1} << 22));
+  labels.flops = 2.0 * p * forget * (1 + c.labels.translations);
+  labels.seconds = seconds(labels.flops);
+  return labels;
+}
+
 ResourcePlan plan_resources(const model::ModelConfig& m, const PipelineConfig& c, int64_t forget_tokens,
                             const Hardware& hw, int64_t retain_batch_size) {
   ResourcePlan plan;
@@ -72,36 +90,39 @@ ResourcePlan plan_resources(const model::ModelConfig& m, const PipelineConfig& c
     return s;
   };
 
-  StagePlan reinforce = training_stage("reinforce", c.reinforce_epochs * forget, 0);
-  reinforce.seconds = seconds(reinforce.flops);
-  plan.stages.push_back(reinforce);
-
-  // Labels: the base and the reinforced model in float32, without gradients; per batch, the final
-  // hidden states of the original and of each translation, their logits a few rows at a time
-  // (about 4M floats per model, model/llama.h), and one layer's transient tensors.
-  StagePlan labels;
-  labels.name = "labels";
-  labels.weights = kFloat * p;
-  labels.other_models = kFloat * p;
-  const double sequences = static_cast<double>(c.labels.batch_size * (1 + c.labels.translations));
-  labels.activations = kFloat * (sequences * length * (m.hidden_size + 3.0 * m.intermediate_size + 4.0 * m.hidden_size) +
-                                 (1 + c.labels.translations) * double(int64_t{1} << 22));
-  labels.flops = 2.0 * p * forget * (1 + c.labels.translations);
-  labels.seconds = seconds(labels.flops);
-  plan.stages.push_back(labels);
-
-  // Fine-tune: with a retain term, retain blocks through the model and the frozen base (float32).
-  const bool retain = c.retain_weight > 0;
-  const double retain_micro = retain ? static_cast<double>(retain_batch_size * length) : 0.0;
-  const double finetune_tokens = c.finetune_epochs * forget;
-  StagePlan finetune = training_stage("fine-tune", finetune_tokens, retain_micro);
-  if (retain) {
-    finetune.other_models = kFloat * p;
-    const double retain_tokens = finetune_tokens * retain_micro / micro_tokens;
-    finetune.flops += (training_flops_per_token(lora, checkpointing) + 2.0) * p * retain_tokens;
+  // The stages of the method (pipeline.h): the paper's family reinforces, labels and fine-tunes;
+  // task-vector reinforces and subtracts; the field's fine-tuning methods only fine-tune.
+  const MethodFamily family = method_family(c.method);
+  if (family != MethodFamily::forget_loss) {
+    StagePlan reinforce = training_stage("reinforce", c.reinforce_epochs * forget, 0);
+    reinforce.seconds = seconds(reinforce.flops);
+    plan.stages.push_back(reinforce);
   }
-  finetune.seconds = seconds(finetune.flops);
-  plan.stages.push_back(finetune);
+  if (family == MethodFamily::generic_labels) plan.stages.push_back(label_stage(m, c, p, forget, length, seconds));
+  if (family == MethodFamily::task_vector) {  // the base and the reinforced model, weight by weight
+    StagePlan task_vector;
+    task_vector.name = "task vector";
+    task_vector.weights = kFloat * p;
+    task_vector.other_models = kFloat * p;
+    plan.stages.push_back(task_vector);
+  } else {
+    // Fine-tune: with a retain term, retain blocks through the model (and for KL through the frozen
+    // base, float32); NPO and UNDIAL read the frozen base on the forget blocks too.
+    const bool retain = c.retain_weight > 0, retain_kl = retain && c.retain_loss == RetainLoss::kl;
+    const bool base_on_forget = family == MethodFamily::forget_loss && (c.forget_loss.method == ForgetMethod::npo ||
+                                                                       c.forget_loss.method == ForgetMethod::undial);
+    const double retain_micro = retain ? static_cast<double>(retain_batch_size * length) : 0.0;
+    const double finetune_tokens = c.finetune_epochs * forget;
+    StagePlan finetune = training_stage("fine-tune", finetune_tokens, retain_micro);
+    if (retain_kl || base_on_forget) finetune.other_models = kFloat * p;
+    if (retain) {
+      const double retain_tokens = finetune_tokens * retain_micro / micro_tokens;
+      finetune.flops += (training_flops_per_token(lora, checkpointing) + (retain_kl ? 2.0 : 0.0)) * p * retain_tokens;
+    }
+    if (base_on_forget) finetune.flops += 2.0 * p * finetune_tokens;
+    finetune.seconds = seconds(finetune.flops);
+    plan.stages.push_back(finetune);
+  }
 
   if (c.distill_alpha >= 0) {  // the student trains while the teacher reads the same text
     const double tokens = static_cast<double>(c.distill_tokens);

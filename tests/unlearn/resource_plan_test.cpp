@@ -52,6 +52,29 @@ TEST(ResourcePlan, FullFineTuneMemoryAndTime) {
   EXPECT_EQ(plan.stages[2].other_models, 0.0);  // no retain term, no frozen base
 }
 
+// The field's methods plan their own stages: NPO one fine-tune that reads the frozen base on the
+// forget blocks (and, with a retain NLL, the retain blocks through the model alone); task-vector
+// a reinforcement and the subtraction.
+TEST(ResourcePlan, EachMethodPlansItsOwnStages) {
+  auto c = pipeline();
+  c.method = "npo";
+  c.forget_loss.method = ForgetMethod::npo;
+  c.retain_weight = 1.0;
+  c.retain_loss = RetainLoss::nll;
+  auto npo = plan_resources(tiny(), c, 100, Hardware{}, /*retain_batch_size=*/2);
+  ASSERT_EQ(npo.stages.size(), 1u);
+  EXPECT_EQ(npo.stages[0].name, "fine-tune");
+  EXPECT_EQ(npo.stages[0].other_models, 4.0 * 1272);
+  // 2 epochs of 100 tokens: 6 P per token trained, 2 P per token through the base; the retain
+  // blocks (8 tokens beside each micro-batch's 8) 6 P per token.
+  EXPECT_EQ(npo.stages[0].flops, 6.0 * 1272 * 200 + 2.0 * 1272 * 200 + 6.0 * 1272 * 200);
+  c.method = "task-vector";
+  auto task = plan_resources(tiny(), c, 100, Hardware{});
+  ASSERT_EQ(task.stages.size(), 2u);
+  EXPECT_EQ(task.stages[1].name, "task vector");
+  EXPECT_EQ(task.stages[1].other_models, 4.0 * 1272);
+}
+
 TEST(ResourcePlan, CheckpointingKeepsOneLayerAndEachLayersInput) {
   auto c = pipeline();
   c.activation_checkpointing = true;
