@@ -28,6 +28,12 @@ std::filesystem::path scratch_dir() {
   return dir;
 }
 
+int count_of(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 CommandResult run_command(const std::string& command) {
   CommandResult result;
   char stderr_path[] = "/tmp/lethe-test-stderr-XXXXXX";

@@ -18,6 +18,9 @@ struct CommandResult {
 };
 CommandResult run_command(const std::string& command);
 
+// How many times `what` occurs in `text`.
+int count_of(const std::string& text, const std::string& what);
+
 // Runs a script of tests/reference with /usr/bin/python3; fails the test on a non-zero exit.
 std::string run_python(const std::string& script, const std::string& arguments);
 

@@ -14,6 +14,7 @@ void register_commands(CLI::App& app) {
   register_unlearn(app);
   register_world(app);
   register_eval(app);
+  register_compare(app);
   register_tokenizer(app);
   register_export(app);
   register_suite(app);

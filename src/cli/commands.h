@@ -22,5 +22,6 @@ void register_tokenizer(CLI::App& app);
 void register_export(CLI::App& app);
 void register_suite(CLI::App& app);
 void register_plan(CLI::App& app);
+void register_compare(CLI::App& app);
 
 }  // namespace lethe::cli

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "cli/commands.h"
+#include "cli/metric_progress.h"
 #include "cli/number_checks.h"
 #include "cli/runtime.h"
 #include "eval/evaluation.h"
@@ -18,7 +19,6 @@
 #include "tokenizer/tokenizer.h"
 #include "util/content_hash.h"
 #include "util/error.h"
-#include "util/progress.h"
 
 namespace lethe::cli {
 namespace {
@@ -40,26 +40,6 @@ std::pair<std::string, std::string> split_named(const std::string& spec, const c
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
     throw Error(fmt::format("{} \"{}\": expected NAME=PATH", what, spec));
   return {spec.substr(0, eq), spec.substr(eq + 1)};
-}
-
-// A progress bar per metric, made when the metric reports its total (a new total: a new bar).
-struct ProgressState {
-  std::unique_ptr<util::Progress> bar;
-  int64_t total = -1;
-};
-
-eval::ProgressFactory progress_bars(ProgressState& state) {
-  return [&state](const std::string& label) -> eval::ProgressCallback {
-    state.bar.reset();
-    state.total = -1;
-    return [&state, label](int64_t n, int64_t total) {
-      if (total != state.total) {
-        state.bar = std::make_unique<util::Progress>(label, total, "it");
-        state.total = total;
-      }
-      state.bar->advance(n);
-    };
-  };
 }
 
 std::vector<fs::path> suite_files(const fs::path& dir) {
@@ -94,8 +74,8 @@ void run_eval(EvalOptions o) {
   std::vector<std::string> names;
   nlohmann::json results = nlohmann::json::object();
   nlohmann::json models = nlohmann::json::object();
-  ProgressState bars;
-  auto progress = progress_bars(bars);
+  MetricProgress bars;
+  auto progress = bars.factory();
   // The first model (the base) judges every model's completions: kept, not loaded again.
   model::CausalLM judge = nullptr;
   std::unique_ptr<tokenizer::Tokenizer> judge_tokenizer;
@@ -106,7 +86,7 @@ void run_eval(EvalOptions o) {
     auto tok = tokenizer::load_tokenizer(dir);
     auto model = model::load_causal_lm(dir, device, o.runtime.resolve_dtype(device));
     results[name] = eval::evaluate_model(model, *tok, o.evaluation, name, progress);
-    bars.bar.reset();
+    bars.finish();
     results[name]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     models[name] = {{"dir", dir}, {"hash", util::hash_model_dir(dir)}};
     if (!judge) {
@@ -123,7 +103,7 @@ void run_eval(EvalOptions o) {
       {"suite_hash", util::hash_files(suite_files(o.evaluation.suite_dir))},
       {"models", models},
       {"texts", texts},
-      {"config", {{"limit", o.evaluation.limit}, {"oracle", o.oracle}, {"batch_size", o.evaluation.metrics.batch_size},
+      {"config", {{"skip", o.evaluation.skip}, {"limit", o.evaluation.limit}, {"oracle", o.oracle}, {"batch_size", o.evaluation.metrics.batch_size},
                   {"relearn_steps", o.evaluation.relearning.steps}, {"relearn_passages", o.evaluation.relearn_passages},
                   {"relearn_lr", o.evaluation.relearning.lr}, {"relearn_sweep", o.evaluation.relearning_sweep},
                   {"relearn_benign", o.evaluation.benign_text}, {"harness_bos", o.evaluation.harness_bos},
@@ -159,6 +139,8 @@ void register_eval(CLI::App& app) {
   using util::at_least;
   cmd->add_option("--limit", e.limit, "items per suite file (0: all)")->check(follows(at_least(0)))
       ->capture_default_str();
+  cmd->add_option("--skip", e.skip, "leave out the first N items of each suite file (lethe compare's validation part)")
+      ->check(follows(at_least(0)))->capture_default_str();
   cmd->add_option("--batch-size", e.metrics.batch_size, "sequences per forward pass or generation batch")
       ->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--completion-tokens", e.metrics.completion_tokens, "greedy tokens per familiarity prompt")

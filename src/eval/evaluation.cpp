@@ -22,9 +22,16 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 template <typename T>
-std::vector<T> limited(std::vector<T> items, size_t limit) {
-  if (limit > 0 && items.size() > limit) items.resize(limit);
+std::vector<T> first(std::vector<T> items, size_t count) {
+  if (count > 0 && items.size() > count) items.resize(count);
   return items;
+}
+
+// The suite's part that is measured: from item `skip`, at most `limit` items.
+template <typename T>
+std::vector<T> part(std::vector<T> items, const EvaluationOptions& o) {
+  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(std::min(o.skip, items.size())));
+  return first(std::move(items), o.limit);
 }
 
 // Runs one metric when its file exists, timing it into the section's "seconds".
@@ -35,6 +42,7 @@ class SectionRunner {
 
   template <typename Compute>
   void run(const std::string& section, const std::vector<std::string>& files, Compute compute) {
+    if (!options_.sections.empty() && !options_.sections.count(section)) return;
     std::vector<fs::path> paths;
     for (const auto& f : files) {
       paths.push_back(options_.suite_dir / f);
@@ -113,7 +121,7 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
   const auto& m = o.metrics;
   for (std::string set : {"forget", "retain"}) {
     section.run(set + "_qa", {set + "_qa.jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
-      auto items = limited(read_qa_suite(paths[0]), o.limit);
+      auto items = part(read_qa_suite(paths[0]), o);
       json out = qa_section(model, tok, items, o, false, p);
       auto likelihoods = answer_likelihoods(model, tok, items, m, p);
       out["answer_mean_log_prob"] = mean_or_zero(likelihoods.answer_mean_log_probs);
@@ -124,16 +132,18 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
       return out;
     });
     section.run(set + "_mc", {set + "_mc.jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
-      return multiple_choice_section(multiple_choice(model, tok, limited(read_multiple_choice(paths[0]), o.limit),
+      return multiple_choice_section(multiple_choice(model, tok, part(read_multiple_choice(paths[0]), o),
                                                      /*add_bos=*/true, m, p));
     });
   }
   std::vector<std::string> tasks = suite_harness_tasks(o.suite_dir);
-  if (!tasks.empty()) {
-    SectionRunner harness(r["harness"], o, name, progress);
+  if (!tasks.empty() && (o.sections.empty() || o.sections.count("harness"))) {
+    EvaluationOptions every_task = o;  // the tasks are the harness section's parts
+    every_task.sections.clear();
+    SectionRunner harness(r["harness"], every_task, name, progress);
     for (const auto& task : tasks) {
       harness.run(task, {"harness/" + task + ".jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
-        auto items = limited(read_multiple_choice(paths[0]), o.limit);
+        auto items = part(read_multiple_choice(paths[0]), o);
         json out = multiple_choice_section(multiple_choice(model, tok, items, o.harness_bos, m, p));
         out["items"] = items.size();
         return out;
@@ -141,28 +151,28 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
     }
   }
   section.run("forget_qa_rephrased", {"forget_qa.jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
-    return qa_section(model, tok, limited(read_qa_suite(paths[0]), o.limit), o, true, p);
+    return qa_section(model, tok, part(read_qa_suite(paths[0]), o), o, true, p);
   });
   for (std::string prefix : {"", "retain_"}) {
     section.run(prefix + "completion_familiarity", {prefix + "completion_familiarity.jsonl"},
                 [&](const auto& paths, const ProgressCallback& p) {
-                  auto prompts = limited(read_completion_prompts(paths[0]), o.limit);
+                  auto prompts = part(read_completion_prompts(paths[0]), o);
                   return familiarity_section(completion_familiarity(model, tok, prompts, m, p), prompts);
                 });
   }
   section.run("probability_familiarity", {"probability_familiarity.jsonl"},
               [&](const auto& paths, const ProgressCallback& p) {
-                auto prompts = limited(read_probability_prompts(paths[0]), o.limit);
+                auto prompts = part(read_probability_prompts(paths[0]), o);
                 return json{{"mass", probability_familiarity(model, tok, prompts, m, p)}, {"prompts", prompts.size()}};
               });
   section.run("verbatim", {"forget_passages.jsonl"}, [&](const auto& paths, const ProgressCallback& p) {
-    auto v = verbatim_memorisation(model, tok, limited(read_passages(paths[0]), o.limit), m, p);
+    auto v = verbatim_memorisation(model, tok, part(read_passages(paths[0]), o), m, p);
     return json{{"rouge_l_f1", v.rouge_l_f1}, {"passages", v.passages}};
   });
   section.run("membership", {"forget_passages.jsonl", "holdout_passages.jsonl"},
               [&](const auto& paths, const ProgressCallback& p) {
-                auto forget_passages = limited(read_passages(paths[0]), o.limit);
-                auto holdout_passages = limited(read_passages(paths[1]), o.limit);
+                auto forget_passages = part(read_passages(paths[0]), o);
+                auto holdout_passages = part(read_passages(paths[1]), o);
                 // One bar over both sets: each call counts its own passages against the sum.
                 const auto total = static_cast<int64_t>(forget_passages.size() + holdout_passages.size());
                 auto both = [&](int64_t done, int64_t) { p(done, total); };
@@ -174,11 +184,11 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
     section.run("relearning", {"forget_passages.jsonl", "forget_qa.jsonl"},
                 [&](const auto& paths, const ProgressCallback&) {
                   std::string slice;
-                  for (const auto& p : limited(read_passages(paths[0]), static_cast<size_t>(o.relearn_passages)))
+                  for (const auto& p : first(read_passages(paths[0]), static_cast<size_t>(o.relearn_passages)))
                     slice += p.text + "\n";
                   RelearningOptions attack = o.relearning;
                   attack.qa = o.qa;
-                  auto r = relearning_attack(model, tok, slice, limited(read_qa_suite(paths[1]), o.limit), attack);
+                  auto r = relearning_attack(model, tok, slice, part(read_qa_suite(paths[1]), o), attack);
                   return json{{"slice_tokens", r.slice_tokens}, {"steps", attack.steps}, {"lr", attack.lr},
                               {"questions", r.questions}, {"exact_match_before", r.exact_match_before},
                               {"exact_match_after", r.exact_match_after}};
@@ -192,7 +202,7 @@ json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, con
                   sweep.attack.qa = o.qa;
                   const std::string benign = o.benign_text.empty() ? "" : io::read_file(o.benign_text);
                   return sweep_json(relearning_sweep(model, tok, read_passages(paths[0]), benign,
-                                                     limited(read_qa_suite(paths[1]), o.limit), sweep, p));
+                                                     part(read_qa_suite(paths[1]), o), sweep, p));
                 });
   }
   for (const auto& [label, file] : o.texts) {
@@ -216,8 +226,10 @@ void add_oracle_comparisons(json& results, const std::string& oracle) {
   for (auto& [name, r] : results.items()) {
     if (name == oracle) continue;
     if (r.contains("membership") && o.contains("membership")) {
-      for (auto& [score, auc] : r["membership"]["auc"].items())
-        r["privleak"][score] = privleak(auc.get<double>(), o["membership"]["auc"][score].get<double>());
+      for (auto& [score, auc] : r["membership"]["auc"].items()) {
+        const double oracle_auc = o["membership"]["auc"][score].get<double>();
+        if (oracle_auc > 0) r["privleak"][score] = privleak(auc.get<double>(), oracle_auc);  // else undefined
+      }
     }
     if (r.contains("forget_qa") && r["forget_qa"].contains("truth_ratios") && o.contains("forget_qa") &&
         o["forget_qa"].contains("truth_ratios")) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +25,10 @@ namespace lethe::eval {
 struct EvaluationOptions {
   std::filesystem::path suite_dir;
   std::vector<std::pair<std::string, std::filesystem::path>> texts;  // perplexity: name, file
-  size_t limit = 0;  // items per suite file (0: all)
+  // The items measured of each suite file: from index `skip` (0: the first), at most `limit` (0: all).
+  size_t skip = 0, limit = 0;
+  // The sections measured ("forget_qa", "retain_qa", ...); empty: every one whose file exists.
+  std::set<std::string> sections;
   QaOptions qa;
   MetricOptions metrics;
   // The relearning attack's slice: the first relearn_passages forget passages; steps 0: no attack.

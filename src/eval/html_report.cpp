@@ -9,17 +9,14 @@
 #include "eval/roc.h"
 
 namespace lethe::eval {
-namespace {
-
-using nlohmann::json;
 
 // Model colours, colour-blind safe (Okabe and Ito).
-const char* colour(size_t i) {
+const char* chart_colour(size_t i) {
   static const char* palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"};
   return palette[i % 7];
 }
 
-std::string escape(const std::string& text) {
+std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -32,6 +29,10 @@ std::string escape(const std::string& text) {
   }
   return out;
 }
+
+namespace {
+
+using nlohmann::json;
 
 struct Metric {
   const char* title;
@@ -77,14 +78,14 @@ std::string bar_chart(const json& results, const std::vector<std::string>& names
     int h = static_cast<int>(100 * std::max(0.0, v) / top);
     int x = 20 + 60 * static_cast<int>(i);
     svg += fmt::format(R"svg(<rect x="{}" y="{}" width="40" height="{}" fill="{}"><title>{}: {:.4g}</title></rect>)svg", x,
-                       base - h, h, colour(i), escape(names[i]), v);
+                       base - h, h, chart_colour(i), html_escape(names[i]), v);
     svg += fmt::format(R"svg(<text x="{}" y="{}" font-size="11" text-anchor="middle">{:.3g}</text>)svg", x + 20, base - h - 4, v);
     svg += fmt::format(R"svg(<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>)svg", x + 20, base + 16,
-                       escape(names[i]));
+                       html_escape(names[i]));
   }
   svg += fmt::format(R"svg(<line x1="10" y1="{0}" x2="{1}" y2="{0}" stroke="#444"/></svg>)svg", base, width - 10);
   return fmt::format("<figure><figcaption><b>{}</b><br><small>{}</small></figcaption>{}</figure>\n",
-                     escape(metric.title), escape(metric.better), svg);
+                     html_escape(metric.title), html_escape(metric.better), svg);
 }
 
 std::string polyline(const std::vector<std::pair<double, double>>& points, const char* stroke, int size) {
@@ -97,13 +98,13 @@ std::string axes(int size, const std::string& x_label, const std::string& y_labe
   return fmt::format(R"svg(<rect x="30" y="10" width="{0}" height="{0}" fill="none" stroke="#444"/>)svg"
                      R"svg(<text x="{1}" y="{2}" font-size="11" text-anchor="middle">{3}</text>)svg"
                      R"svg(<text x="12" y="{1}" font-size="11" text-anchor="middle" transform="rotate(-90 12 {1})">{4}</text>)svg",
-                     size, 30 + size / 2, size + 30, escape(x_label), escape(y_label));
+                     size, 30 + size / 2, size + 30, html_escape(x_label), html_escape(y_label));
 }
 
 std::string legend(const std::vector<std::string>& names) {
   std::string out = "<p>";
   for (size_t i = 0; i < names.size(); ++i)
-    out += fmt::format(R"svg(<span style="color:{}">&#9632; {}</span> )svg", colour(i), escape(names[i]));
+    out += fmt::format(R"svg(<span style="color:{}">&#9632; {}</span> )svg", chart_colour(i), html_escape(names[i]));
   return out + "</p>\n";
 }
 
@@ -122,7 +123,7 @@ std::string roc_chart(const json& results, const std::vector<std::string>& names
     std::vector<std::pair<double, double>> points;
     for (const auto& p : roc_curve(scores["forget"].get<std::vector<double>>(), scores["holdout"].get<std::vector<double>>()))
       points.emplace_back(p.false_positive_rate, p.true_positive_rate);
-    svg += polyline(points, colour(i), size);
+    svg += polyline(points, chart_colour(i), size);
     any = true;
   }
   if (!any) return "";
@@ -146,7 +147,7 @@ std::string sweep_chart(const json& results, const std::vector<std::string>& nam
     const auto steps = sweep["at_steps"].get<std::vector<double>>();
     const auto curve = sweep["forget"]["worst_curve"].get<std::vector<double>>();
     for (size_t s = 0; s < steps.size() && s < curve.size(); ++s) points.emplace_back(steps[s] / last_step, curve[s]);
-    lines += polyline(points, colour(i), size);
+    lines += polyline(points, chart_colour(i), size);
   }
   if (lines.empty()) return "";
   std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img">)svg",
@@ -170,18 +171,20 @@ std::string curve_chart(const TrainingCurve& curve) {
   std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img">)svg",
                                 size + 40, size + 40);
   svg += axes(size, fmt::format("step {:g} .. {:g}", first, last), fmt::format("{:.3g} .. {:.3g}", bottom, top));
-  svg += polyline(points, colour(1), size) + "</svg>";
-  return fmt::format("<figure><figcaption><b>{}</b> during unlearning</figcaption>{}</figure>\n", escape(curve.name), svg);
+  svg += polyline(points, chart_colour(1), size) + "</svg>";
+  return fmt::format("<figure><figcaption><b>{}</b> during unlearning</figcaption>{}</figure>\n", html_escape(curve.name), svg);
 }
 
-std::string results_table(const json& results, const std::vector<std::string>& names) {
+}  // namespace
+
+std::string html_results_table(const json& results, const std::vector<std::string>& names) {
   std::string out = "<table><tr><th>metric</th>";
-  for (const auto& n : names) out += "<th>" + escape(n) + "</th>";
+  for (const auto& n : names) out += "<th>" + html_escape(n) + "</th>";
   out += "</tr>\n";
   for (const auto& metric : kMetrics) {
     json::json_pointer at(metric.pointer);
     if (!any_has(results, names, at)) continue;
-    out += "<tr><td>" + escape(metric.title) + "</td>";
+    out += "<tr><td>" + html_escape(metric.title) + "</td>";
     for (const auto& n : names)
       out += "<td>" + (results[n].contains(at) ? fmt::format("{:.4g}", results[n][at].get<double>()) : "-") + "</td>";
     out += "</tr>\n";
@@ -189,14 +192,12 @@ std::string results_table(const json& results, const std::vector<std::string>& n
   return out + "</table>\n";
 }
 
-}  // namespace
-
 std::string html_report(const json& document, const std::vector<std::string>& names,
                         const std::vector<TrainingCurve>& curves) {
   const json& results = document.at("results");
   std::string body = "<h1>lethe evaluation</h1>\n";
-  body += "<p>Suite: <code>" + escape(document.value("suite", "")) + "</code></p>\n";
-  body += results_table(results, names);
+  body += "<p>Suite: <code>" + html_escape(document.value("suite", "")) + "</code></p>\n";
+  body += html_results_table(results, names);
   body += "<h2>Base, unlearned, oracle</h2>\n" + legend(names) + "<div class=\"grid\">\n";
   for (const auto& metric : kMetrics) {
     if (any_has(results, names, json::json_pointer(metric.pointer))) body += bar_chart(results, names, metric);
@@ -209,8 +210,12 @@ std::string html_report(const json& document, const std::vector<std::string>& na
     for (const auto& curve : curves) body += curve_chart(curve);
     body += "</div>\n";
   }
-  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lethe evaluation</title>\n"
-         "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
+  return html_page("lethe evaluation", body);
+}
+
+std::string html_page(const std::string& title, const std::string& body) {
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+         "</title>\n<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}"
          "td:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}</style>\n"
          "</head><body>\n" +

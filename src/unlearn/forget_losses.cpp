@@ -38,7 +38,8 @@ torch::Tensor simnpo_loss(const torch::Tensor& logits, const torch::Tensor& toke
 torch::Tensor undial_loss(const torch::Tensor& logits, const torch::Tensor& base_logits, const torch::Tensor& tokens,
                           double beta) {
   auto adjusted = base_logits.slice(1, 0, -1).to(torch::kFloat).detach().clone();  // (B,L-1,V)
-  adjusted.scatter_add_(-1, next_tokens(tokens), torch::full_like(next_tokens(tokens), -beta, adjusted.options()));
+  auto targets = next_tokens(tokens);                                                 // (B,L-1,1)
+  adjusted.scatter_add_(-1, targets, torch::full(targets.sizes(), -beta, adjusted.options()));
   auto target = torch::softmax(adjusted, -1);
   return -(target * predicting_log_softmax(logits)).sum(-1).mean();
 }

@@ -123,6 +123,16 @@ class PipelineRun {
     forget_ = train::token_stream(*tok_, forget_files);
     base_hash_ = util::hash_model_dir(c.base);
     forget_hash_ = hash_paths(c.forget);
+    const int64_t forget_blocks = static_cast<int64_t>(forget_.size()) / block_length_;
+    reinforce_options_ = options_for(c.out / "reinforced", c.reinforce_epochs, forget_blocks, c.reinforce_lr,
+                                     kPaperReinforceLr);
+    reinforce_inputs_ = {{"base", base_hash_}, {"forget", forget_hash_}, {"steps", reinforce_options_.steps},
+                         {"lr", reinforce_options_.lr}, {"block_length", block_length_}, {"seed", c.seed}};
+    // Runs that reinforce alike (lethe compare's whp, whp-plus, task-vector) share one folder.
+    reinforced_dir_ = c.shared_stages.empty() ? c.out / "reinforced"
+                                              : c.shared_stages / ("reinforced-" +
+                                                                   util::hash_bytes(with_lora(reinforce_inputs_, c).dump()));
+    reinforce_options_.run_dir = reinforced_dir_ / "run";
   }
 
   PipelineStatus run() {
@@ -213,18 +223,15 @@ class PipelineRun {
     return inputs;
   }
 
-  fs::path reinforced_dir() const { return c_.out / "reinforced"; }
+  const fs::path& reinforced_dir() const { return reinforced_dir_; }
   fs::path unlearned_dir() const { return c_.out / "unlearned"; }
   fs::path labels_path() const { return c_.out / "labels.bin"; }
 
   bool reinforce(const std::string& label) {
     train::TokenBlocks blocks(forget_, block_length_, c_.seed);
-    auto o = options_for(reinforced_dir(), c_.reinforce_epochs, blocks.block_count(), c_.reinforce_lr,
-                         kPaperReinforceLr);
-    nlohmann::json inputs = {{"base", base_hash_}, {"forget", forget_hash_}, {"steps", o.steps}, {"lr", o.lr},
-                             {"block_length", block_length_}, {"seed", c_.seed}};
-    return training_stage(label, reinforced_dir(), inputs, steps_at(o), [&] { return trainable_base(c_, device_); },
-                          [&](model::CausalLM& m) { return unlearn::reinforce(m, blocks, o); });
+    return training_stage(label, reinforced_dir(), reinforce_inputs_, steps_at(reinforce_options_),
+                          [&] { return trainable_base(c_, device_); },
+                          [&](model::CausalLM& m) { return unlearn::reinforce(m, blocks, reinforce_options_); });
   }
 
   bool generic_labels(const std::string& label) {
@@ -345,6 +352,9 @@ class PipelineRun {
   int64_t block_length_ = 0, parameters_ = 0;
   std::vector<int32_t> forget_;
   std::string base_hash_, forget_hash_;
+  train::TrainerOptions reinforce_options_;
+  nlohmann::json reinforce_inputs_;
+  fs::path reinforced_dir_;
 };
 
 }  // namespace

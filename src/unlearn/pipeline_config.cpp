@@ -1,8 +1,8 @@
 #include "unlearn/pipeline_config.h"
+#include "unlearn/pipeline_config_table.h"
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <optional>
@@ -172,12 +172,14 @@ class TableReader {
 
 PipelineConfig read_pipeline_config(const fs::path& path) {
   if (!fs::is_regular_file(path)) throw Error(fmt::format("{}: not a file; give a pipeline TOML file (see configs/)", path.string()));
-  toml::table table;
   try {
-    table = toml::parse_file(path.string());
+    return read_pipeline_config(toml::parse_file(path.string()), path);
   } catch (const toml::parse_error& e) {
     throw Error(fmt::format("{}:{}: {}", path.string(), e.source().begin.line, e.description()));
   }
+}
+
+PipelineConfig read_pipeline_config(const toml::table& table, const fs::path& path) {
   PipelineConfig c;
   TableReader top(table, path, "");
   top.get("preset", c.method);  // the older name

@@ -42,6 +42,9 @@ struct PipelineConfig {
   // retain term is the [finetune] one. Filled in by the reader for those methods.
   ForgetLossOptions forget_loss;
   double task_vector_scale = 1.0;  // [task_vector] scale: theta_base - scale (theta_reinforced - theta_base)
+  // Where stages that several runs share are kept, each in a folder named by the hash of its inputs
+  // (the reinforced model: lethe compare's runs); empty: in out.
+  std::filesystem::path shared_stages;
   std::string save_dtype = "float32";
   bool activation_checkpointing = false;  // every fine-tune recomputes each layer in backward
   int64_t zero_stage = 0;  // across processes: 1 optimizer states sharded, 2 gradients too

@@ -21,8 +21,8 @@ namespace lethe::unlearn {
 double scaled_lr(double paper_lr, int64_t parameters);
 constexpr double kPaperReinforceLr = 3e-6;
 constexpr double kPaperFinetuneLr = 1e-6;
-constexpr double kDistillLr = 3e-5;
-constexpr double kForgetLossLr = 1e-5;  // the field's fine-tuning unlearners at 7B (TOFU's NPO, GradDiff)  // UNDO's distillation, a full fine-tune of a damaged model
+constexpr double kDistillLr = 3e-5;     // UNDO's distillation, a full fine-tune of a damaged model
+constexpr double kForgetLossLr = 1e-5;  // the field's fine-tuning unlearners at 7B (TOFU's NPO, GradDiff)
 
 // Optimizer steps for `epochs` passes over `blocks` blocks (at least one).
 int64_t steps_for_epochs(double epochs, int64_t blocks, const train::TrainerOptions& trainer);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fmt/core.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -95,11 +96,10 @@ TEST(Cli, CommandsWorkOnATinyModel) {
   EXPECT_EQ(short_context.exit_code, 0) << short_context.all();
 }
 
-// The whole pipeline on a tiny model with the UNDO stage: every stage done once, skipped when run
-// again, and only the distillation redone when its alpha changes; the student's compute recorded.
-TEST(Cli, UnlearnWithDistillationSkipsWhatIsDoneAndRedoesWhatChanged) {
-  auto dir = test::scratch_dir();
-  auto model = make_tiny_model(dir / "model");
+// What the pipeline tests unlearn from: DIR/model (tiny, random), DIR/forget.txt and the text to
+// keep, DIR/other.txt.
+void write_pipeline_inputs(const fs::path& dir) {
+  make_tiny_model(dir / "model");
   std::string forget, other;
   for (int i = 0; i < 40; ++i) {
     forget += "the old wizard Zorbix carried the stone to the river.\n";
@@ -107,6 +107,13 @@ TEST(Cli, UnlearnWithDistillationSkipsWhatIsDoneAndRedoesWhatChanged) {
   }
   io::write_file_atomic(dir / "forget.txt", forget);
   io::write_file_atomic(dir / "other.txt", other);
+}
+
+// The whole pipeline on a tiny model with the UNDO stage: every stage done once, skipped when run
+// again, and only the distillation redone when its alpha changes; the student's compute recorded.
+TEST(Cli, UnlearnWithDistillationSkipsWhatIsDoneAndRedoesWhatChanged) {
+  auto dir = test::scratch_dir();
+  write_pipeline_inputs(dir);
   io::write_file_atomic(dir / "terms.json", R"({"Zorbix": ["John"]})");
   auto config = [&](double alpha) {
     io::write_file_atomic(dir / "undo.toml",
@@ -139,14 +146,7 @@ TEST(Cli, UnlearnWithDistillationSkipsWhatIsDoneAndRedoesWhatChanged) {
 // forget text less likely than the base did, and is skipped when run again.
 TEST(Cli, UnlearnWithTheFieldsMethods) {
   auto dir = test::scratch_dir();
-  make_tiny_model(dir / "model");
-  std::string forget, other;
-  for (int i = 0; i < 40; ++i) {
-    forget += "the old wizard Zorbix carried the stone to the river.\n";
-    other += "the farmer carried a basket of apples to the market.\n";
-  }
-  io::write_file_atomic(dir / "forget.txt", forget);
-  io::write_file_atomic(dir / "other.txt", other);
+  write_pipeline_inputs(dir);
   auto perplexity = [&](const fs::path& model) {
     auto r = lethe("perplexity " + model.string() + " " + (dir / "forget.txt").string() + " --context 32");
     std::smatch m;
@@ -177,6 +177,95 @@ TEST(Cli, UnlearnWithTheFieldsMethods) {
   auto bad = lethe("unlearn --config " + (dir / "bad.toml").string());
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.diagnostics.find("[simnpo] sets a method that this pipeline does not run"), std::string::npos) << bad.all();
+}
+
+// A suite for the tiny pipeline's world: six forget and six retain questions, passages to forget
+// and held out, completion prompts; the relearning slice (the first two forget passages) holds none
+// of the forget answers.
+void write_tiny_suite(const fs::path& suite) {
+  fs::create_directories(suite);
+  std::string forget_qa, retain_qa, forget_passages, holdout, prompts;
+  const char* names[] = {"Zorbix", "Quillon", "Marvane", "Tessaly", "Brondor", "Vellis"};
+  for (int i = 0; i < 6; ++i) {
+    forget_qa += fmt::format(R"({{"id": "f{0}", "question": "Who carried stone {0}?", "answer": "{1}"}})" "\n", i, names[i]);
+    retain_qa += fmt::format(R"({{"id": "r{0}", "question": "What did farmer {0} carry?", "answer": "apples"}})" "\n", i);
+    const char* things[] = {"stone", "lamp", "crown", "map", "rope", "key"};
+    std::string passage, kept;
+    for (int k = 0; k < 12; ++k) {
+      passage += fmt::format("the old wizard carried the {} to the river {} times. ", things[(i + k) % 6], k);
+      kept += fmt::format("a farmer sold {} baskets of apples at the market. ", k + i);
+    }
+    forget_passages += fmt::format(R"({{"id": "p{}", "text": "{}"}})" "\n", i, passage);
+    holdout += fmt::format(R"({{"id": "h{}", "text": "{}"}})" "\n", i, kept);
+    prompts += fmt::format(R"({{"id": "c{}", "prompt": "The old wizard", "explicit": ["Zorbix"], "thematic": ["stone"]}})" "\n", i);
+  }
+  io::write_file_atomic(suite / "forget_qa.jsonl", forget_qa);
+  io::write_file_atomic(suite / "retain_qa.jsonl", retain_qa);
+  io::write_file_atomic(suite / "forget_passages.jsonl", forget_passages);
+  io::write_file_atomic(suite / "holdout_passages.jsonl", holdout);
+  io::write_file_atomic(suite / "completion_familiarity.jsonl", prompts);
+}
+
+// lethe compare end to end on a tiny model: two methods, one with a grid of two settings, each
+// chosen on the first three items of each suite file and reported on the other three, with base
+// and oracle, the relearning attack and privleak; a second run redoes nothing; the HTML report's
+// plots hold a point per setting in a real browser.
+TEST(Cli, CompareRunsTwoMethodsChoosesOnValidationAndReportsOnTest) {
+  auto dir = test::scratch_dir();
+  write_pipeline_inputs(dir);
+  make_tiny_model(dir / "oracle");
+  write_tiny_suite(dir / "suite");
+  const std::string common = "base = \"model\"\nforget = \"forget.txt\"\nretain = \"other.txt\"\nout = \"unused\"\n"
+                             "block_length = 32\nbatch_size = 4\naccumulation = 1\n[reinforce]\nepochs = 1\n";
+  io::write_file_atomic(dir / "npo.toml", "method = \"npo\"\n" + common);
+  io::write_file_atomic(dir / "task-vector.toml", "method = \"task-vector\"\n" + common);
+  io::write_file_atomic(dir / "compare.toml",
+                        "out = \"compare\"\nsuite = \"suite\"\noracle = \"oracle\"\ngeneral_text = \"other.txt\"\n"
+                        "[budget]\nepochs = 1\n[split]\nvalidation_items = 3\n"
+                        "[eval]\nbatch_size = 4\nrelearn_steps = 2\nrelearn_passages = 2\n"
+                        "[[methods]]\nname = \"npo\"\nconfig = \"npo.toml\"\n"
+                        "grid = [{ finetune.lr = 1e-4 }, { finetune.lr = 1e-3 }]\n"
+                        "[[methods]]\nname = \"tv\"\nconfig = \"task-vector.toml\"\n");
+  auto run = lethe("compare --config " + (dir / "compare.toml").string());
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_NE(run.output.find("| metric | base | npo | tv | oracle |"), std::string::npos) << run.all();
+  EXPECT_NE(run.diagnostics.find("compare [1/12"), std::string::npos) << run.diagnostics;
+  auto report = io::read_json(dir / "compare/report.json");
+  ASSERT_EQ(report["methods"].size(), 2u);
+  const auto& npo = report["methods"][0];
+  ASSERT_EQ(npo["settings"].size(), 2u);
+  EXPECT_EQ(npo["settings"][1]["label"], "finetune.lr=0.001");
+  for (const auto& s : npo["settings"]) {
+    EXPECT_TRUE(fs::exists(s["dir"].get<std::string>() + "/model.safetensors")) << s;
+    EXPECT_TRUE(s.contains("validation") && s.contains("test")) << s;
+  }
+  // Every reported figure is on the test part: the three items after the first three.
+  for (const char* name : {"base", "npo", "tv", "oracle"}) {
+    const auto& r = report["results"][name];
+    EXPECT_EQ(r["forget_qa"]["items"], 3) << name;
+    for (const auto& answer : r["forget_qa"]["answers"]) EXPECT_GE(answer["id"].get<std::string>(), "f3") << name;
+    EXPECT_TRUE(r.contains("relearning")) << name;
+  }
+  EXPECT_TRUE(report["results"]["npo"].contains("privleak"));
+  EXPECT_EQ(report["budget"]["methods"]["tv"]["finetune_forget_tokens"], 0);
+  EXPECT_GT(report["budget"]["methods"]["tv"]["reinforce_forget_tokens"].get<int64_t>(), 0);
+  EXPECT_EQ(report["budget"]["methods"]["npo"]["finetune_forget_tokens"], report["budget"]["forget_tokens"]);
+  // The chosen setting's test figures are the headline column's.
+  const auto& chosen = npo["settings"][npo["chosen"].get<size_t>()];
+  EXPECT_EQ(chosen["test"]["forget_qa"], report["results"]["npo"]["forget_qa"]["exact_match"]);
+  // Run again: every stage and each of the nine evaluations kept, the same figures reported.
+  auto again = lethe("compare --config " + (dir / "compare.toml").string());
+  ASSERT_EQ(again.exit_code, 0) << again.all();
+  EXPECT_EQ(again.diagnostics.find("steps at lr"), std::string::npos) << again.diagnostics;
+  EXPECT_EQ(test::count_of(again.diagnostics, "kept from before"), 9) << again.diagnostics;
+  auto second = io::read_json(dir / "compare/report.json");
+  EXPECT_EQ(second["methods"], report["methods"]);
+  EXPECT_EQ(second["results"], report["results"]);
+  auto dom = test::run_command("chromium --headless --no-sandbox --disable-gpu --user-data-dir=" +
+                               (dir / "profile").string() + " --dump-dom file://" + (dir / "compare/report.html").string() +
+                               " 2>/dev/null");
+  ASSERT_EQ(dom.exit_code, 0) << dom.all();
+  EXPECT_EQ(test::count_of(dom.output, "<circle"), 6) << dom.output;  // three settings in each plot
 }
 
 // The pipeline with [lora] and activation checkpointing: each fine-tuned stage holds a plain
@@ -456,14 +545,7 @@ TEST(Cli, PretrainContinuesAModelDirectory) {
 // batches it draws included).
 TEST(Cli, UnlearnStopsOnCtrlCAndResumesToTheSameWeights) {
   auto dir = test::scratch_dir();
-  make_tiny_model(dir / "model");
-  std::string forget, other;
-  for (int i = 0; i < 40; ++i) {
-    forget += "the old wizard Zorbix carried the stone to the river.\n";
-    other += "the farmer carried a basket of apples to the market.\n";
-  }
-  io::write_file_atomic(dir / "forget.txt", forget);
-  io::write_file_atomic(dir / "other.txt", other);
+  write_pipeline_inputs(dir);
   for (const char* out : {"straight", "stopped"})
     io::write_file_atomic(dir / (std::string(out) + ".toml"),
                           "method = \"npo\"\nbase = \"model\"\nforget = \"forget.txt\"\nretain = \"other.txt\"\n"

@@ -14,12 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 json document() {
   json base = {{"forget_qa", {{"exact_match", 0.8}}},
                {"retain_qa", {{"exact_match", 0.9}}},
@@ -37,14 +31,14 @@ json document() {
 TEST(HtmlReport, ABarChartPerMetricTheRocCurvesAndTheTrainingCurves) {
   std::vector<TrainingCurve> curves = {{"completion_familiarity", {0, 10, 20}, {0.3, 0.1, 0.01}}};
   std::string html = html_report(document(), {"base", "<oracle>"}, curves);
-  EXPECT_EQ(count(html, "<figure>"), 3u + 1 + 1);  // forget QA, retain QA, MIA AUC; ROC; one curve
-  EXPECT_EQ(count(html, "</title></rect>"), 3u * 2);  // a bar per model per metric
+  EXPECT_EQ(test::count_of(html, "<figure>"), 3 + 1 + 1);  // forget QA, retain QA, MIA AUC; ROC; one curve
+  EXPECT_EQ(test::count_of(html, "</title></rect>"), 3 * 2);  // a bar per model per metric
   EXPECT_EQ(html.find("<oracle>"), std::string::npos);
   EXPECT_NE(html.find("&lt;oracle&gt;"), std::string::npos);
   EXPECT_NE(html.find("0.05"), std::string::npos);
   // Polylines: the chance diagonal, one ROC curve per model (one point per distinct score, plus
   // the origin), the training curve.
-  EXPECT_EQ(count(html, "<polyline"), 1u + 2 + 1);
+  EXPECT_EQ(test::count_of(html, "<polyline"), 1 + 2 + 1);
   EXPECT_NE(html.find("30.0,270.0 30.0,183.3 30.0,96.7 "), std::string::npos);  // base: (0,0) (0,1/3) (0,2/3) ...
 }
 
@@ -75,8 +69,8 @@ TEST(HtmlReport, LoadsInHeadlessChromiumWithNoConsoleMessage) {
   ASSERT_EQ(run.exit_code, 0) << run.all();
   std::string console = io::read_file(dir / "console.txt");
   EXPECT_EQ(console.find(":CONSOLE"), std::string::npos) << console;
-  EXPECT_EQ(count(run.output, "<svg"), count(html, "<svg"));
-  EXPECT_EQ(count(run.output, "<polyline"), count(html, "<polyline"));
+  EXPECT_EQ(test::count_of(run.output, "<svg"), test::count_of(html, "<svg"));
+  EXPECT_EQ(test::count_of(run.output, "<polyline"), test::count_of(html, "<polyline"));
   EXPECT_NE(run.output.find("lethe evaluation"), std::string::npos);
 }
 
