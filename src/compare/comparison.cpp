@@ -63,9 +63,14 @@ class Comparison {
         runs_.back().pipeline.shared_stages = c.out / "shared";
       }
     // One model and one forget text for every method, or the comparison compares nothing.
+    auto canonical = [](std::vector<fs::path> paths) {
+      for (auto& p : paths) p = fs::weakly_canonical(p);
+      return paths;
+    };
     const auto& first = runs_.front().pipeline;
     for (const auto& run : runs_) {
-      if (fs::weakly_canonical(run.pipeline.base) != fs::weakly_canonical(first.base) || run.pipeline.forget != first.forget)
+      if (canonical({run.pipeline.base}) != canonical({first.base}) ||
+          canonical(run.pipeline.forget) != canonical(first.forget))
         throw Error(fmt::format("{}: method {} unlearns from another base or forget text than method {}",
                                 c.file.string(), run.method->name, runs_.front().method->name));
     }

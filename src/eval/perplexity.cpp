@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/padded_batch.h"
 #include "util/error.h"
 
 namespace lethe::eval {
@@ -41,23 +42,19 @@ PerplexityResult perplexity(model::CausalLM& model, const std::vector<int32_t>& 
   for (std::size_t first = 0; first < windows.size(); first += options.batch_size) {
     const std::size_t last = std::min(windows.size(), first + options.batch_size);
     const int64_t batch = static_cast<int64_t>(last - first);
-    int64_t length = 0;
-    for (std::size_t w = first; w < last; ++w) length = std::max(length, windows[w].end - windows[w].begin);
-    auto tokens = torch::zeros({batch, length}, torch::kLong);  // (B,L), right-padded
-    auto mask = torch::zeros({batch, length}, torch::kLong);
+    std::vector<std::vector<int32_t>> rows;
+    for (std::size_t w = first; w < last; ++w) rows.emplace_back(ids.begin() + windows[w].begin, ids.begin() + windows[w].end);
+    const auto padded = model::pad_batch(rows, model::PadSide::right, device);  // (B,L)
+    const int64_t length = padded.tokens.size(1);
     auto scored = torch::zeros({batch, length}, torch::kBool);   // position predicts a scored token
     auto targets = torch::zeros({batch, length}, torch::kLong);
     for (int64_t b = 0; b < batch; ++b) {
       const Window& w = windows[first + b];
       const int64_t n = w.end - w.begin;
-      auto row = torch::tensor(std::vector<int64_t>(ids.begin() + w.begin, ids.begin() + w.end), torch::kLong);
-      tokens[b].narrow(0, 0, n).copy_(row);
-      mask[b].narrow(0, 0, n).fill_(1);
-      targets[b].narrow(0, 0, n - 1).copy_(row.narrow(0, 1, n - 1));
+      targets[b].narrow(0, 0, n - 1).copy_(padded.tokens[b].narrow(0, 1, n - 1));
       scored[b].narrow(0, w.first_scored - 1 - w.begin, w.end - w.first_scored).fill_(true);
     }
-    bool padded = mask.sum().item<int64_t>() != batch * length;
-    auto hidden = model->hidden_states(tokens.to(device), padded ? mask.to(device) : torch::Tensor());  // (B,L,C)
+    auto hidden = model->hidden_states(padded.tokens, padded.attention_mask());  // (B,L,C)
     auto selected = scored.to(device);
     auto h = hidden.index({selected});                   // (N,C)
     auto chosen = targets.to(device).index({selected});  // (N)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "eval/python_text.h"
+#include "model/padded_batch.h"
 #include "util/error.h"
 
 namespace lethe::eval {
@@ -34,27 +35,24 @@ std::vector<TokenScores> score_batch(model::CausalLM& model, const std::vector<S
   auto input_length = [](const ScoreRequest& r) {
     return static_cast<int64_t>(r.context.size() + r.continuation.size()) - (r.continuation.empty() ? 0 : 1);
   };
-  int64_t length = 0;
-  for (const auto& r : batch) length = std::max<int64_t>(length, input_length(r));
-  auto tokens = torch::zeros({rows, length}, torch::kLong);  // (B,L)
-  auto mask = torch::zeros({rows, length}, torch::kLong);
+  std::vector<std::vector<int32_t>> inputs;
+  for (const auto& r : batch) {
+    inputs.push_back(r.context);
+    inputs.back().insert(inputs.back().end(), r.continuation.begin(), r.continuation.end());
+    inputs.back().resize(input_length(r));
+  }
+  const auto padded = model::pad_batch(inputs, model::PadSide::right, device);  // (B,L)
+  const int64_t length = padded.tokens.size(1);
   auto scored = torch::zeros({rows, length}, torch::kBool);  // position predicts a continuation token
   auto targets = torch::zeros({rows, length}, torch::kLong);
   for (int64_t b = 0; b < rows; ++b) {
-    std::vector<int64_t> ids(batch[b].context.begin(), batch[b].context.end());
-    ids.insert(ids.end(), batch[b].continuation.begin(), batch[b].continuation.end());
-    const auto n = static_cast<int64_t>(ids.size()), inputs = input_length(batch[b]);
     const auto c = static_cast<int64_t>(batch[b].context.size());
-    auto row = torch::tensor(ids, torch::kLong);
-    tokens[b].narrow(0, 0, inputs).copy_(row.narrow(0, 0, inputs));
-    mask[b].narrow(0, 0, inputs).fill_(1);
-    if (n > c) {
-      targets[b].narrow(0, c - 1, n - c).copy_(row.narrow(0, c, n - c));
-      scored[b].narrow(0, c - 1, n - c).fill_(true);
-    }
+    const auto k = static_cast<int64_t>(batch[b].continuation.size());
+    if (k == 0) continue;
+    targets[b].narrow(0, c - 1, k).copy_(torch::tensor(batch[b].continuation, torch::kInt).to(torch::kLong));
+    scored[b].narrow(0, c - 1, k).fill_(true);
   }
-  bool padded = mask.sum().item<int64_t>() != rows * length;
-  auto hidden = model->hidden_states(tokens.to(device), padded ? mask.to(device) : torch::Tensor());  // (B,L,C)
+  auto hidden = model->hidden_states(padded.tokens, padded.attention_mask());  // (B,L,C)
   auto selected = scored.to(device);
   auto h = hidden.index({selected});                         // (N,C)
   auto chosen = targets.to(device).index({selected});        // (N)

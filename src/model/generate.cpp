@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/padded_batch.h"
 #include "util/error.h"
 
 namespace lethe::model {
@@ -36,14 +37,7 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
   torch::NoGradGuard no_grad;
   const auto device = model->output_weight().device();
   const auto dtype = model->output_weight().scalar_type();
-  std::vector<int64_t> token_buffer(batch * longest, 0), mask_buffer(batch * longest, 0);  // left-padded
-  for (int64_t b = 0; b < batch; ++b) {
-    const int64_t pad = longest - static_cast<int64_t>(prompts[b].size());
-    std::copy(prompts[b].begin(), prompts[b].end(), token_buffer.begin() + b * longest + pad);
-    std::fill(mask_buffer.begin() + b * longest + pad, mask_buffer.begin() + (b + 1) * longest, 1);
-  }
-  auto tokens = torch::tensor(token_buffer).view({batch, longest}).to(device);  // (B,T)
-  auto mask = torch::tensor(mask_buffer).view({batch, longest}).to(device);
+  const PaddedBatch padded = pad_batch(prompts, PadSide::left, device);  // (B,T)
 
   KVCache cache(model->config(), batch, longest + max_new_tokens, dtype, device);
   std::vector<Sampler> samplers;
@@ -54,7 +48,7 @@ std::vector<std::vector<int32_t>> generate(CausalLM& model, const std::vector<st
   }
   std::vector<bool> finished(batch, false);
   // The prefill needs the logits of the last prompt position only.
-  auto hidden = model->hidden_states(tokens, mask, &cache);             // (B,T,C)
+  auto hidden = model->hidden_states(padded.tokens, padded.mask, &cache);  // (B,T,C)
   auto logits = model->project(hidden.narrow(1, longest - 1, 1));      // (B,1,V)
   for (int64_t step = 0; step < max_new_tokens; ++step) {
     auto last = logits.select(1, 0).to(torch::kCPU, torch::kFloat).contiguous();  // (B,V)

@@ -269,6 +269,16 @@ torch::Tensor attention_bias(const torch::Tensor& key_valid, int64_t past, int64
 
 torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const torch::Tensor& attention_mask,
                                           KVCache* cache) {
+  return model->norm(residual_stream(tokens, attention_mask, cache, static_cast<int64_t>(model->layers->size())));
+}
+
+torch::Tensor CausalLMImpl::layer_output(const torch::Tensor& tokens, int64_t layer) {
+  TORCH_CHECK(layer >= 0 && layer < static_cast<int64_t>(model->layers->size()), "layer ", layer, " out of range");
+  return residual_stream(tokens, {}, nullptr, layer + 1);
+}
+
+torch::Tensor CausalLMImpl::residual_stream(const torch::Tensor& tokens, const torch::Tensor& attention_mask,
+                                            KVCache* cache, int64_t layers) {
   const int64_t b = tokens.size(0), t = tokens.size(1);
   const auto dtype = model->embed_tokens->weight.scalar_type();
   const int64_t past = cache ? cache->length : 0;
@@ -298,7 +308,7 @@ torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const tor
 
   auto x = model->embed_tokens(tokens);  // (B,T,C)
   const bool checkpoint = checkpoint_layers_ && torch::GradMode::is_enabled() && !cache;
-  for (int64_t i = 0; i < static_cast<int64_t>(model->layers->size()); ++i) {
+  for (int64_t i = 0; i < layers; ++i) {
     auto* layer = model->layers[i]->as<DecoderLayer>();
     x = checkpoint ? checkpointed_layer(*layer, x, rotary, bias) : layer->forward(x, rotary, bias, cache, i);
   }
@@ -306,7 +316,7 @@ torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const tor
     cache->length += t;
     cache->real_tokens += mask.sum(1);
   }
-  return model->norm(x);
+  return x;
 }
 
 torch::Tensor CausalLMImpl::forward(const torch::Tensor& tokens, const torch::Tensor& attention_mask,

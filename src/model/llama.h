@@ -89,6 +89,9 @@ class CausalLMImpl : public torch::nn::Module {
   // Final hidden states (B,T,C) before the output projection.
   torch::Tensor hidden_states(const torch::Tensor& tokens, const torch::Tensor& attention_mask = {},
                               KVCache* cache = nullptr);
+  // The residual stream after decoder layer `layer` (0-based; Hugging Face's hidden_states[layer + 1]),
+  // (B,T,C), no layer after it run: what RMU reads.
+  torch::Tensor layer_output(const torch::Tensor& tokens, int64_t layer);
   torch::Tensor output_weight() const;  // (V,C): lm_head, or the embeddings when tied
   // Logits (...,V) of hidden states (...,C): callers that need a few positions project only those.
   torch::Tensor project(const torch::Tensor& hidden) const;
@@ -105,6 +108,10 @@ class CausalLMImpl : public torch::nn::Module {
   torch::nn::Linear lm_head{nullptr};  // null when tie_word_embeddings
 
  private:
+  // The residual stream after the first `layers` decoder layers, before the final norm.
+  torch::Tensor residual_stream(const torch::Tensor& tokens, const torch::Tensor& attention_mask, KVCache* cache,
+                                int64_t layers);
+
   ModelConfig config_;
   torch::Tensor inverse_frequencies_;  // (D/2) float32, on the device of the last input
   bool checkpoint_layers_ = false;

@@ -39,6 +39,7 @@ torch::Tensor ForgetMethodLoss::forget_loss(model::CausalLM& model, const torch:
     case ForgetMethod::npo: return npo_loss(logits, base_logits(blocks), blocks, options_.beta);
     case ForgetMethod::simnpo: return simnpo_loss(logits, blocks, options_.beta, options_.gamma);
     case ForgetMethod::undial: return undial_loss(logits, base_logits(blocks), blocks, options_.beta);
+    case ForgetMethod::rmu: break;  // a loss on hidden states: RmuLoss (rmu.h)
   }
   throw Error("unlearn: unknown forget method");
 }

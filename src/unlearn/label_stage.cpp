@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "dist/world.h"
+#include "model/padded_batch.h"
 #include "train/trainer.h"
 #include "unlearn/generic_labels.h"
 #include "unlearn/label_file.h"
@@ -23,18 +24,8 @@ uint64_t translation_seed(uint64_t seed, int64_t block, int64_t k, int64_t trans
 // Final hidden states (B,T,C) of right-padded sequences: the logits are projected a few positions
 // at a time (logit_rows_per_chunk), so that a 128k vocabulary never needs a (B,T,V) tensor.
 torch::Tensor hidden_of(model::CausalLM& model, const std::vector<std::vector<int32_t>>& sequences) {
-  int64_t longest = 0;
-  for (const auto& s : sequences) longest = std::max<int64_t>(longest, s.size());
-  const int64_t batch = static_cast<int64_t>(sequences.size());
-  auto tokens = torch::zeros({batch, longest}, torch::kLong);
-  auto mask = torch::zeros({batch, longest}, torch::kLong);
-  for (int64_t b = 0; b < batch; ++b) {
-    const int64_t n = static_cast<int64_t>(sequences[b].size());
-    tokens[b].narrow(0, 0, n).copy_(torch::tensor(sequences[b], torch::kInt).to(torch::kLong));
-    mask[b].narrow(0, 0, n).fill_(1);
-  }
-  auto device = model->output_weight().device();
-  return model->hidden_states(tokens.to(device), mask.to(device));
+  auto batch = model::pad_batch(sequences, model::PadSide::right, model->output_weight().device());
+  return model->hidden_states(batch.tokens, batch.mask);
 }
 
 std::vector<int32_t> to_int32(const torch::Tensor& t) {

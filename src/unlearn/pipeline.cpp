@@ -285,6 +285,7 @@ class PipelineRun {
     auto inputs = finetune_inputs(o);
     inputs.update({{"forget", forget_hash_}, {"block_length", block_length_}, {"method", c_.method},
                    {"beta", loss.beta}, {"gamma", loss.gamma}, {"retain_loss", c_.retain_loss == RetainLoss::nll ? "nll" : "kl"}});
+    if (loss.method == ForgetMethod::rmu) inputs.update({{"rmu_layer", loss.rmu.layer}, {"rmu_steering", loss.rmu.steering}});
     return training_stage(label, unlearned_dir(), inputs, steps_at(o),
                           [&] { return trainable_base(c_, device_); },
                           [&](model::CausalLM& m) {

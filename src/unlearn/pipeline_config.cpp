@@ -14,8 +14,8 @@
 
 namespace lethe::unlearn {
 
-const std::vector<std::string> kMethods = {"whp",  "whp-plus", "whp-plus-undo", "gradascent", "graddiff",
-                                           "npo",  "simnpo",   "undial",        "task-vector"};
+const std::vector<std::string> kMethods = {"whp", "whp-plus", "whp-plus-undo", "gradascent", "graddiff",
+                                           "npo", "simnpo",   "undial",        "rmu",        "task-vector"};
 
 MethodFamily method_family(const std::string& method) {
   if (method.rfind("whp", 0) == 0) return MethodFamily::generic_labels;
@@ -45,8 +45,18 @@ void apply_method_defaults(PipelineConfig& c, const std::string& where) {
   ForgetLossOptions& f = c.forget_loss;
   if (m == "gradascent" || m == "graddiff") f.method = ForgetMethod::gradient_ascent;
   if (m == "npo") f.method = ForgetMethod::npo;
-  if (m == "simnpo") f = {ForgetMethod::simnpo, 4.5, 0.0};
-  if (m == "undial") f = {ForgetMethod::undial, 10.0, 0.0};
+  if (m == "simnpo") {
+    f.method = ForgetMethod::simnpo;
+    f.beta = 4.5;
+  }
+  if (m == "undial") {
+    f.method = ForgetMethod::undial;
+    f.beta = 10.0;
+  }
+  if (m == "rmu") {  // its retain term is on hidden states, weighted by [finetune] retain_weight (RMU's alpha)
+    f.method = ForgetMethod::rmu;
+    c.retain_weight = 100.0;
+  }
   if (m == "graddiff" || m == "npo" || m == "simnpo") {
     c.retain_loss = RetainLoss::nll;
     c.retain_weight = 1.0;
@@ -226,15 +236,23 @@ PipelineConfig read_pipeline_config(const toml::table& table, const fs::path& pa
   finetune.choice("retain_loss", retain_loss, {"kl", "nll"});
   c.retain_loss = retain_loss == "nll" ? RetainLoss::nll : RetainLoss::kl;
   finetune.reject_unknown_keys();
-  for (const char* name : {"npo", "simnpo", "undial"}) {
-    auto method = top.section(name);
+  auto method_section = [&](const char* name) {
     if (name != c.method && table.contains(name))
       throw Error(fmt::format("{}: [{}] sets a method that this pipeline does not run (method \"{}\")", path.string(),
                               name, c.method));
+    return top.section(name);
+  };
+  for (const char* name : {"npo", "simnpo", "undial"}) {
+    auto method = method_section(name);
     method.get("beta", c.forget_loss.beta, util::above(0));
     if (c.method == "simnpo") method.get("gamma", c.forget_loss.gamma);
     method.reject_unknown_keys();
   }
+  auto rmu = method_section("rmu");
+  rmu.get("layer", c.forget_loss.rmu.layer, at_least(0));
+  rmu.get("steering", c.forget_loss.rmu.steering, util::above(0));
+  rmu.reject_unknown_keys();
+  c.forget_loss.rmu.seed = c.seed;
   auto task_vector = top.section("task_vector");
   task_vector.get("scale", c.task_vector_scale, util::above(0));
   task_vector.reject_unknown_keys();
@@ -277,6 +295,10 @@ PipelineConfig read_pipeline_config(const toml::table& table, const fs::path& pa
   if (c.labels.alphas.size() != 1)  // each alpha costs a labelling pass; the fine-tune uses one
     throw Error(fmt::format("{}: [labels] alpha: the pipeline fine-tunes on one alpha, {} given (lethe labels "
                             "computes several into one file)", path.string(), c.labels.alphas.size()));
+  if (c.method == "rmu" && c.lora)
+    throw Error(path.string() + ": [lora] is not a setting of rmu (it trains the MLPs of three layers itself)");
+  if (c.method == "rmu" && table.at_path("finetune.retain_loss"))
+    throw Error(path.string() + ": [finetune] retain_loss is not a setting of rmu (its retain term is on hidden states)");
   if (c.retain_weight > 0 && c.retain.empty())
     throw Error(path.string() + ": retain_weight > 0 needs retain text (retain = [...])");
   return c;

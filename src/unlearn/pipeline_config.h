@@ -17,7 +17,7 @@ namespace lethe::unlearn {
 
 // The unlearning methods a pipeline runs (`method`, or its older name `preset`):
 //   whp, whp-plus, whp-plus-undo  the paper's stages: reinforce, labels, fine-tune on the labels;
-//   gradascent, graddiff, npo, simnpo, undial  a fine-tune on the forget text with the method's loss;
+//   gradascent, graddiff, npo, simnpo, undial, rmu  a fine-tune on the forget text with the method's loss;
 //   task-vector  reinforce, then the base moved away from the reinforced model.
 enum class MethodFamily { generic_labels, forget_loss, task_vector };
 MethodFamily method_family(const std::string& method);
@@ -38,8 +38,8 @@ struct PipelineConfig {
   double retain_weight = 0.0;
   RetainLoss retain_loss = RetainLoss::kl;  // [finetune] retain_loss: "kl" to the base, or "nll"
   double sam_rho = 0.0;  // [finetune]: sharpness-aware radius of the unlearning fine-tune (0: off)
-  // The forget-loss methods' settings ([npo] beta, [simnpo] beta and gamma, [undial] beta); its
-  // retain term is the [finetune] one. Filled in by the reader for those methods.
+  // The forget-loss methods' settings ([npo] beta, [simnpo] beta and gamma, [undial] beta, [rmu]
+  // layer and steering); its retain term is the [finetune] one. Filled in by the reader for those methods.
   ForgetLossOptions forget_loss;
   double task_vector_scale = 1.0;  // [task_vector] scale: theta_base - scale (theta_reinforced - theta_base)
   // Where stages that several runs share are kept, each in a folder named by the hash of its inputs

@@ -6,6 +6,7 @@
 #include "model/checkpoint.h"
 #include "model/lora.h"
 #include "unlearn/forget_method_loss.h"
+#include "unlearn/rmu.h"
 
 namespace lethe::unlearn {
 
@@ -46,6 +47,15 @@ train::TrainStatus finetune_on_labels(model::CausalLM& model, std::shared_ptr<co
 train::TrainStatus finetune_on_forget(model::CausalLM& model, const train::TokenBlocks& forget, ForgetLossOptions loss,
                                       train::TrainerOptions trainer, model::CausalLM frozen_base,
                                       std::shared_ptr<const train::TokenBlocks> retain) {
+  if (loss.method == ForgetMethod::rmu) {
+    const int64_t layer = rmu_layer(loss.rmu, model->config().num_hidden_layers);
+    freeze_all_but_rmu_mlps(model, layer);
+    const auto device = model->output_weight().device();
+    RmuLoss rmu(loss.rmu, layer, loss.retain_weight, std::move(frozen_base), std::move(retain),
+                forget.batch(0, trainer.batch_size).to(device));
+    train::Trainer t(model, std::move(trainer), std::move(rmu));
+    return t.run(forget);
+  }
   train::Trainer t(model, std::move(trainer), ForgetMethodLoss(loss, std::move(frozen_base), std::move(retain)));
   return t.run(forget);
 }

@@ -154,17 +154,30 @@ TEST(Cli, UnlearnWithTheFieldsMethods) {
     return m.empty() ? 0.0 : std::stod(m[1]);
   };
   const double base = perplexity(dir / "model");
-  for (const std::string method : {"gradascent", "graddiff", "npo", "simnpo", "undial", "task-vector"}) {
+  for (const std::string method : {"gradascent", "graddiff", "npo", "simnpo", "undial", "rmu", "task-vector"}) {
     const fs::path file = dir / (method + ".toml");
     io::write_file_atomic(file, "method = \"" + method + "\"\nbase = \"model\"\nforget = \"forget.txt\"\n"
                                 "retain = \"other.txt\"\nout = \"" + method + "\"\nblock_length = 32\nbatch_size = 4\n"
                                 "accumulation = 1\n[reinforce]\nepochs = 2\n[finetune]\nepochs = 2\n" +
                                 // SimNPO's default beta 4.5 saturates on a random model (S/|x| about
                                 // -6: sigmoid(27)), and its retain term then outweighs it.
-                                (method == "simnpo" ? "[simnpo]\nbeta = 0.5\n" : ""));
+                                (method == "simnpo" ? "[simnpo]\nbeta = 0.5\n" : "") +
+                                // RMU's retain weight of 100 keeps 15 steps on a two-layer model
+                                // near the base; 1 lets its forget term show.
+                                (method == "rmu" ? "retain_weight = 1\n" : ""));  // still in [finetune]
     auto run = lethe("unlearn --config " + file.string());
     ASSERT_EQ(run.exit_code, 0) << method << "\n" << run.all();
-    EXPECT_GT(perplexity(dir / method / "unlearned"), 1.05 * base) << method;
+    if (method == "rmu") {
+      // RMU's objective is on hidden states, and a random model's perplexity (above its
+      // vocabulary's size) says nothing of them: its logged loss falls instead.
+      std::ifstream log(dir / "rmu/unlearned/run/metrics.jsonl");
+      std::vector<double> losses;
+      for (std::string line; std::getline(log, line);) losses.push_back(nlohmann::json::parse(line)["loss"].get<double>());
+      ASSERT_GE(losses.size(), 2u);
+      EXPECT_LT(losses.back(), 0.75 * losses.front());
+    } else {
+      EXPECT_GT(perplexity(dir / method / "unlearned"), 1.05 * base) << method;
+    }
     auto again = lethe("unlearn --config " + file.string());
     EXPECT_NE(again.diagnostics.find(method == "task-vector" ? "stage 2 (task vector): done before"
                                                              : "stage 1 (fine-tune, " + method + "): done before"),

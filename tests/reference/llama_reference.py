@@ -177,9 +177,10 @@ def rms_norm(x, w, eps):
     return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
 
 
-def forward(cfg, w, tokens, mask, adapters=None):
+def forward(cfg, w, tokens, mask, adapters=None, last_layer=None):
     """tokens, mask: (B,T) -> logits (B,T,V). mask 1 = token, 0 = padding. adapters: module path ->
-    (A, B, scale), each adding scale * B A h to that projection."""
+    (A, B, scale), each adding scale * B A h to that projection. last_layer: the residual stream
+    (B,T,C) after that decoder layer instead."""
     B, T = tokens.shape
     positions = (mask.cumsum(1) - 1).clamp(min=0).float()              # (B,T)
     inv, attention = inverse_frequencies(cfg, int(positions.max()) + 1)
@@ -211,6 +212,8 @@ def forward(cfg, w, tokens, mask, adapters=None):
         x = x + lin(y, "self_attn.o_proj")
         h = rms_norm(x, w[p + "post_attention_layernorm.weight"], cfg.eps)
         x = x + lin(torch.nn.functional.silu(lin(h, "mlp.gate_proj")) * lin(h, "mlp.up_proj"), "mlp.down_proj")
+        if i == last_layer:
+            return x
     x = rms_norm(x, w["model.norm.weight"], cfg.eps)
     head = w["model.embed_tokens.weight"] if cfg.tied else w["lm_head.weight"]
     return x @ head.t()
@@ -361,6 +364,36 @@ def forget_losses(directory, seed, beta, gamma, undial_beta):
     write_safetensors(f"{directory}/forget_losses.safetensors", out)
 
 
+def rmu(base_directory, directory, layer, steering, alpha):
+    """RMU's loss (Li et al. 2024) on the model in directory against the base: the forget tokens'
+    residual stream after `layer` against steering * u, the retain tokens' against the base's; and
+    its gradient by the MLP weights of layers layer-2 .. layer, the weights RMU trains."""
+    cfg = Config(json.load(open(f"{directory}/config.json")))
+    layer, steering, alpha = int(layer), float(steering), float(alpha)
+    base = {k: v.float() for k, v in read_safetensors(f"{base_directory}/model.safetensors").items()}
+    w = {k: v.float() for k, v in read_safetensors(f"{directory}/model.safetensors").items()}
+    trained = [f"model.layers.{i}.mlp.{n}_proj.weight" for i in range(max(0, layer - 2), layer + 1)
+               for n in ("gate", "up", "down")]
+    for k in trained:
+        w[k].requires_grad_(True)
+    gen = torch.Generator().manual_seed(3)
+    forget = torch.randint(0, cfg.vocab, (2, 9), generator=gen)
+    retain = torch.randint(0, cfg.vocab, (3, 9), generator=gen)
+    u = torch.rand(w["model.embed_tokens.weight"].shape[1], generator=gen)
+    target = steering * u / u.norm()
+    ones = torch.ones_like
+    h_forget = forward(cfg, w, forget, ones(forget), last_layer=layer)
+    h_retain = forward(cfg, w, retain, ones(retain), last_layer=layer)
+    h_base = forward(cfg, base, retain, ones(retain), last_layer=layer)
+    loss = (h_forget - target).pow(2).mean() + alpha * (h_retain - h_base).pow(2).mean()
+    grads = torch.autograd.grad(loss, [w[k] for k in trained])
+    out = {"forget": forget, "retain": retain, "target": target, "h_forget": h_forget.detach(),
+           "loss": loss.detach().reshape(1)}
+    out.update({"grad." + k: g for k, g in zip(trained, grads)})
+    write_safetensors(f"{directory}/rmu_expected.safetensors", out)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    {"make": make, "run": run, "compare": compare, "lora": lora, "sam": sam, "forget_losses": forget_losses}[sys.argv[1]](*sys.argv[2:])
+    {"make": make, "run": run, "compare": compare, "lora": lora, "sam": sam, "forget_losses": forget_losses,
+     "rmu": rmu}[sys.argv[1]](*sys.argv[2:])

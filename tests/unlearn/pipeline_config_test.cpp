@@ -102,6 +102,15 @@ TEST(PipelineConfig, TheFieldsMethodsAndTheirDefaults) {
   EXPECT_EQ(undial.forget_loss.retain_weight, 0.0);  // its paper reads no retain text
   EXPECT_EQ(method("gradascent").forget_loss.retain_weight, 0.0);
   EXPECT_EQ(method("graddiff").forget_loss.retain_loss, RetainLoss::nll);
+  auto rmu = method("rmu", "[rmu]\nlayer = 2\nsteering = 6.5\n");
+  EXPECT_EQ(rmu.forget_loss.method, ForgetMethod::rmu);
+  EXPECT_EQ(rmu.forget_loss.rmu.layer, 2);
+  EXPECT_EQ(rmu.forget_loss.rmu.steering, 6.5);
+  EXPECT_EQ(rmu.forget_loss.retain_weight, 100.0);  // RMU's alpha: its retain term is on hidden states
+  EXPECT_EQ(method("rmu").forget_loss.rmu.layer, -1);  // a quarter of the way down
+  EXPECT_THROW(method("rmu", "[finetune]\nretain_loss = \"nll\"\n"), Error);
+  EXPECT_THROW(method("rmu", "[lora]\nrank = 4\n"), Error);
+  EXPECT_THROW(method("npo", "[rmu]\nlayer = 1\n"), Error);
   auto task = method("task-vector", "[task_vector]\nscale = 0.5\n");
   EXPECT_EQ(method_family(task.method), MethodFamily::task_vector);
   EXPECT_EQ(task.task_vector_scale, 0.5);
