@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/runtime.h"
 #include "dist/world.h"
+#include "eval/training_probe.h"
 #include "train/trainer.h"
 #include "unlearn/pipeline.h"
 #include "util/error.h"
@@ -26,7 +27,8 @@ void run_unlearn(const UnlearnOptions& o) {
   train::install_interrupt_handler();
   auto config = unlearn::read_pipeline_config(o.config);
   fmt::print(stderr, "method {}: {} -> {}\n", config.method, config.base.string(), config.result_dir().string());
-  if (unlearn::run_pipeline(config, o.runtime.resolve_device()) == unlearn::PipelineStatus::interrupted) {
+  if (unlearn::run_pipeline(config, o.runtime.resolve_device(), eval::make_training_probe) ==
+      unlearn::PipelineStatus::interrupted) {
     fmt::print(stderr, "interrupted: run the same command again to resume\n");
     throw CLI::RuntimeError(130);
   }

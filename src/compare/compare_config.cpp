@@ -127,6 +127,9 @@ ComparedMethod read_method(const toml::table& table, const fs::path& file, size_
   ComparedMethod m;
   Keys keys(table, file, fmt::format("methods[{}]", index));
   keys.get("name", m.name);
+  if (m.name == "base" || m.name == "oracle")
+    throw Error(fmt::format("{}: methods[{}].name \"{}\" is the report's name for the {} model", file.string(), index,
+                            m.name, m.name));
   if (!is_name(m.name))
     throw Error(fmt::format("{}: methods[{}].name \"{}\": give a name of letters, digits, '-', '_' or '.'",
                             file.string(), index, m.name));

@@ -8,6 +8,7 @@
 
 #include "compare/compare_report.h"
 #include "compare/setting_selection.h"
+#include "eval/training_probe.h"
 #include "io/file.h"
 #include "model/checkpoint.h"
 #include "tokenizer/tokenizer.h"
@@ -84,50 +85,77 @@ class Comparison {
   ComparisonStatus run() {
     auto start = std::chrono::steady_clock::now();
     fs::create_directories(c_.out / "evals");
-    const fs::path& base = runs_.front().pipeline.base;
+    json methods = json::array(), results = json::object();
+    std::vector<const Run*> chosen;  // per method
+    if (!unlearn_every_run() || !choose_settings(methods, chosen) || !measure_on_test(methods, chosen, results))
+      return ComparisonStatus::interrupted;
+    {
+      auto tok = tokenizer::load_tokenizer(base());
+      auto judge = model::load_causal_lm(base(), device_, torch::kFloat);
+      eval::add_fluency_perplexity(results, judge, *tok);
+    }
+    eval::add_oracle_comparisons(results, "oracle");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_compare_report(c_.out / "report.json", report(methods, results, seconds));
+    return ComparisonStatus::finished;
+  }
+
+ private:
+  const fs::path& base() const { return runs_.front().pipeline.base; }
+
+  // Every run's pipeline, each stage kept when done. False: interrupted.
+  bool unlearn_every_run() {
     for (const auto& run : runs_) {
       announce(fmt::format("unlearning {} ({})", run.name(), setting_of(run).label));
-      if (unlearn::run_pipeline(run.pipeline, device_) == unlearn::PipelineStatus::interrupted)
-        return ComparisonStatus::interrupted;
+      if (unlearn::run_pipeline(run.pipeline, device_, eval::make_training_probe) == unlearn::PipelineStatus::interrupted)
+        return false;
     }
+    return true;
+  }
+
+  // Base and every run on the validation part, then each method's setting: `methods` gets an
+  // entry per method (its choice, and each setting's validation figures), `chosen` its run.
+  bool choose_settings(json& methods, std::vector<const Run*>& chosen) {
     announce("base on the validation part");
-    const SettingFigures base_validation = figures(evaluate("base", base, validation(), "base-validation"));
-    std::vector<json> validation_results;
+    const SettingFigures base_validation = figures(evaluate("base", base(), validation(), "base-validation"));
+    std::vector<SettingFigures> figures_of_run;
     for (const auto& run : runs_) {
-      if (train::interrupt_requested()) return ComparisonStatus::interrupted;
+      if (train::interrupt_requested()) return false;
       announce(fmt::format("{} on the validation part", run.name()));
-      validation_results.push_back(evaluate(run.name(), run.pipeline.result_dir(), validation(), run.name() + "-validation"));
+      figures_of_run.push_back(figures(evaluate(run.name(), run.pipeline.result_dir(), validation(), run.name() + "-validation")));
     }
-    json methods = json::array();
-    std::vector<const Run*> chosen;
-    SelectionRule rule{c_.retain_qa_drop, c_.perplexity_rise};
+    const SelectionRule rule{c_.retain_qa_drop, c_.perplexity_rise};
     for (size_t first = 0; first < runs_.size(); first += runs_[first].method->grid.size()) {
       const ComparedMethod& method = *runs_[first].method;
-      std::vector<SettingFigures> settings;
-      for (size_t s = 0; s < method.grid.size(); ++s) settings.push_back(figures(validation_results[first + s]));
-      Selection selection = select_setting(settings, base_validation, rule);
+      const std::vector<SettingFigures> settings(figures_of_run.begin() + first,
+                                                 figures_of_run.begin() + first + method.grid.size());
+      const Selection selection = select_setting(settings, base_validation, rule);
       chosen.push_back(&runs_[first + selection.chosen]);
       json entry = {{"name", method.name}, {"config", method.config}, {"chosen", selection.chosen},
                     {"qualified", selection.qualified}, {"reason", selection.reason}, {"settings", json::array()}};
-      for (size_t s = 0; s < method.grid.size(); ++s)
+      for (size_t s = 0; s < settings.size(); ++s)
         entry["settings"].push_back({{"label", method.grid[s].label}, {"run", runs_[first + s].name()},
                                      {"dir", runs_[first + s].pipeline.result_dir()},
                                      {"keeps_utility", selection.keeps_utility[s]},
                                      {"validation", figures_json(settings[s])}});
       methods.push_back(entry);
     }
-    // The test part: everything reported. The chosen settings, base and oracle with every metric.
-    json results = json::object();
+    return true;
+  }
+
+  // The test part, everything reported: base, each chosen setting (under its method's name) and
+  // the oracle with every metric into `results`; the other settings' three figures into `methods`.
+  bool measure_on_test(json& methods, const std::vector<const Run*>& chosen, json& results) {
     auto full = [&](const std::string& label, const fs::path& dir) {
       if (train::interrupt_requested()) return false;
       announce(fmt::format("{} on the test part, every metric and the relearning attack", label));
       results[label] = evaluate(label, dir, test(true), label + "-test");
       return true;
     };
-    if (!full("base", base)) return ComparisonStatus::interrupted;
+    if (!full("base", base())) return false;
     for (size_t m = 0; m < chosen.size(); ++m)
-      if (!full(c_.methods[m].name, chosen[m]->pipeline.result_dir())) return ComparisonStatus::interrupted;
-    if (!full("oracle", c_.oracle)) return ComparisonStatus::interrupted;
+      if (!full(c_.methods[m].name, chosen[m]->pipeline.result_dir())) return false;
+    if (!full("oracle", c_.oracle)) return false;
     for (size_t m = 0, r = 0; m < methods.size(); ++m) {
       for (auto& setting : methods[m]["settings"]) {
         const Run& run = runs_[r++];
@@ -135,23 +163,14 @@ class Comparison {
           setting["test"] = figures_json(figures(results[c_.methods[m].name]));
           continue;
         }
-        if (train::interrupt_requested()) return ComparisonStatus::interrupted;
+        if (train::interrupt_requested()) return false;
         announce(fmt::format("{} on the test part", run.name()));
         setting["test"] = figures_json(figures(evaluate(run.name(), run.pipeline.result_dir(), test(false), run.name() + "-test")));
       }
     }
-    {
-      auto tok = tokenizer::load_tokenizer(base);
-      auto judge = model::load_causal_lm(base, device_, torch::kFloat);
-      eval::add_fluency_perplexity(results, judge, *tok);
-    }
-    eval::add_oracle_comparisons(results, "oracle");
-    json document = report(methods, results, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    write_compare_report(c_.out / "report.json", document);
-    return ComparisonStatus::finished;
+    return true;
   }
 
- private:
   fs::path run_dir(const Run& run) const { return c_.out / "runs" / run.name(); }
   const GridSetting& setting_of(const Run& run) const { return run.method->grid[run.setting]; }
 

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "dist/world.h"
-#include "eval/training_probe.h"
 #include "io/file.h"
 #include "io/run_lock.h"
 #include "model/checkpoint.h"
@@ -110,7 +109,9 @@ void save_trained(model::CausalLM& model, const fs::path& dir, const PipelineCon
 // function per stage. A method is the list of its stages (stages()).
 class PipelineRun {
  public:
-  PipelineRun(const PipelineConfig& c, torch::Device device) : c_(c), device_(device) {
+  PipelineRun(const PipelineConfig& c, torch::Device device, const ProbeFactory& make_probe)
+      : c_(c), device_(device), make_probe_(make_probe) {
+    if (c.eval_every > 0 && !make_probe) throw Error("unlearn: [eval] every > 0, and no probe to measure with");
     tok_ = tokenizer::load_tokenizer(c.base);
     if (c.labels.soft_top_k > tok_->vocab_size())  // refused before stage 1, not after it
       throw Error(fmt::format("[labels] soft_top_k {} is more than the vocabulary's {} tokens", c.labels.soft_top_k,
@@ -209,7 +210,7 @@ class PipelineRun {
 
   void add_probe(train::TrainerOptions& o) const {
     if (c_.eval_every <= 0) return;
-    o.probe = eval::make_training_probe(c_.eval_suite, static_cast<size_t>(c_.eval_limit), *tok_);
+    o.probe = make_probe_(c_.eval_suite, static_cast<size_t>(c_.eval_limit), *tok_);
     o.probe_every = c_.eval_every;
   }
 
@@ -349,6 +350,7 @@ class PipelineRun {
 
   const PipelineConfig& c_;
   torch::Device device_;
+  const ProbeFactory& make_probe_;
   std::unique_ptr<tokenizer::Tokenizer> tok_;
   int64_t block_length_ = 0, parameters_ = 0;
   std::vector<int32_t> forget_;
@@ -360,10 +362,10 @@ class PipelineRun {
 
 }  // namespace
 
-PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device) {
+PipelineStatus run_pipeline(const PipelineConfig& c, torch::Device device, const ProbeFactory& make_probe) {
   std::optional<io::RunLock> lock;  // one run per directory, held by the main process
   if (dist::World::get().is_main()) lock.emplace(c.out);
-  return PipelineRun(c, device).run();
+  return PipelineRun(c, device, make_probe).run();
 }
 
 }  // namespace lethe::unlearn

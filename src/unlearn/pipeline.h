@@ -11,20 +11,32 @@
 // The field's fine-tuning methods are one fine-tune on the forget text with their loss
 // (forget_method_loss.h); task-vector reinforces, then moves the base away from the reinforced model.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "model/llama.h"
+#include "tokenizer/tokenizer.h"
 #include "unlearn/pipeline_config.h"
 
 namespace lethe::unlearn {
 
 enum class PipelineStatus { finished, interrupted };
 
+// What the fine-tunes measure every [eval] `every` steps: made from the suite folder, the item
+// limit and the base's tokenizer (which outlives it). The caller's measurement (lethe's is
+// eval::make_training_probe), so that unlearning does not depend on the evaluation.
+using TrainingProbe = std::function<nlohmann::json(model::CausalLM&)>;
+using ProbeFactory =
+    std::function<TrainingProbe(const std::filesystem::path& suite, size_t limit, const tokenizer::Tokenizer& tokenizer)>;
+
 // Runs the method's stages in float32 on `device`: out/reinforced and out/labels.bin where the
 // method has them, out/unlearned (the unlearned model, a complete Hugging Face directory) and,
-// with [distill], out/distilled.
-PipelineStatus run_pipeline(const PipelineConfig& config, torch::Device device);
+// with [distill], out/distilled. Throws lethe::Error when [eval] asks for probes and make_probe
+// is empty.
+PipelineStatus run_pipeline(const PipelineConfig& config, torch::Device device, const ProbeFactory& make_probe = {});
 
 }  // namespace lethe::unlearn

@@ -102,6 +102,7 @@ TEST(CompareConfig, RefusesBadFilesWithTheFileLineAndKey) {
       {std::string(kTop) + npo + npo, "the method name \"npo\" is used twice"},
       {std::string(kTop) + "[[methods]]\nname = \"x\"\nconfig = \"methods/none.toml\"\n", "is not a file"},
       {std::string(kTop) + "[[methods]]\nname = \"a b\"\nconfig = \"methods/npo.toml\"\n", "give a name of letters"},
+      {std::string(kTop) + "[[methods]]\nname = \"oracle\"\nconfig = \"methods/npo.toml\"\n", "the report's name for"},
       {std::string(kTop) + "[split]\nvalidation_items = 0\n" + npo, ":6: split.validation_items"},
       {std::string(kTop) + "[eval]\nbatch = 4\n" + npo, ":6: eval.batch is not a setting of lethe compare"},
       {std::string(kTop), "give the methods to compare"},
