@@ -28,6 +28,17 @@ std::filesystem::path scratch_dir() {
   return dir;
 }
 
+BrowserPage load_in_chromium(const std::filesystem::path& html) {
+  const auto dir = html.parent_path();
+  BrowserPage page;
+  page.run = run_command("chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --user-data-dir=" +
+                         (dir / "chromium-profile").string() + " --dump-dom file://" + html.string() + " 2>" +
+                         (dir / "console.txt").string());
+  std::ifstream console(dir / "console.txt");
+  page.console.assign(std::istreambuf_iterator<char>(console), std::istreambuf_iterator<char>());
+  return page;
+}
+
 int count_of(const std::string& text, const std::string& what) {
   int n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;

@@ -18,6 +18,14 @@ struct CommandResult {
 };
 CommandResult run_command(const std::string& command);
 
+// An HTML file loaded by headless Chromium (Debian's, which make deps installs): the DOM it built
+// and its console log (a profile folder and the log are written beside the file).
+struct BrowserPage {
+  CommandResult run;     // run.output: the DOM
+  std::string console;  // what the page logged; a message contains ":CONSOLE"
+};
+BrowserPage load_in_chromium(const std::filesystem::path& html);
+
 // How many times `what` occurs in `text`.
 int count_of(const std::string& text, const std::string& what);
 

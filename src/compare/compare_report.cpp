@@ -93,12 +93,12 @@ std::string legend(const json& methods) {
   return out + "(filled: the chosen setting; open: the others; dashed: the utility bar)</p>\n";
 }
 
-// Forget QA against retain QA, and against general perplexity relative to base's (0.5 .. 2.5).
+// Forget QA against retain QA, and against general perplexity relative to base's (0.9 .. 1.5).
 std::string plots(const json& document) {
   const json& results = document["results"];
   const double base_retain = results["base"]["retain_qa"]["exact_match"].get<double>();
   const double base_ppl = results["base"]["perplexity"]["general"]["perplexity"].get<double>();
-  auto ppl_x = [&](double ppl) { return (ppl / base_ppl - 0.5) / 2.0; };
+  auto ppl_x = [&](double ppl) { return (ppl / base_ppl - 0.9) / 0.6; };
   std::vector<Point> by_retain, by_ppl;
   for (const char* name : {"base", "oracle"}) {
     const json& r = results[name];
@@ -126,7 +126,7 @@ std::string plots(const json& document) {
   return legend(methods) + "<div class=\"grid\">\n" +
          scatter("Forgetting against the retain world", "retain QA (test) 0 .. 1, higher keeps", by_retain,
                  base_retain - drop) +
-         scatter("Forgetting against general perplexity", "general perplexity / base's, 0.5 .. 2.5 (beyond: at the edge)",
+         scatter("Forgetting against general perplexity", "general perplexity / base's, 0.9 .. 1.5 (beyond: at the edge)",
                  by_ppl, ppl_x(base_ppl * (1 + rise))) +
          "</div>\n";
 }

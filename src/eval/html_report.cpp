@@ -10,10 +10,11 @@
 
 namespace lethe::eval {
 
-// Model colours, colour-blind safe (Okabe and Ito).
+// Model colours, colour-blind safe: Okabe and Ito's seven, then three of Tol's muted scheme.
 const char* chart_colour(size_t i) {
-  static const char* palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"};
-  return palette[i % 7];
+  static const char* palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                                  "#56B4E9", "#F0E442", "#882255", "#44AA99", "#999933"};
+  return palette[i % 10];
 }
 
 std::string html_escape(const std::string& text) {

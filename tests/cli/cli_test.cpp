@@ -274,11 +274,10 @@ TEST(Cli, CompareRunsTwoMethodsChoosesOnValidationAndReportsOnTest) {
   auto second = io::read_json(dir / "compare/report.json");
   EXPECT_EQ(second["methods"], report["methods"]);
   EXPECT_EQ(second["results"], report["results"]);
-  auto dom = test::run_command("chromium --headless --no-sandbox --disable-gpu --user-data-dir=" +
-                               (dir / "profile").string() + " --dump-dom file://" + (dir / "compare/report.html").string() +
-                               " 2>/dev/null");
-  ASSERT_EQ(dom.exit_code, 0) << dom.all();
-  EXPECT_EQ(test::count_of(dom.output, "<circle"), 6) << dom.output;  // three settings in each plot
+  auto page = test::load_in_chromium(dir / "compare/report.html");
+  ASSERT_EQ(page.run.exit_code, 0) << page.run.all();
+  EXPECT_EQ(page.console.find(":CONSOLE"), std::string::npos) << page.console;
+  EXPECT_EQ(test::count_of(page.run.output, "<circle"), 6) << page.run.output;  // three settings in each plot
 }
 
 // The pipeline with [lora] and activation checkpointing: each fine-tuned stage holds a plain

@@ -61,16 +61,12 @@ TEST(CompareReport, HtmlPlotsLoadInHeadlessChromiumWithAPointPerSetting) {
   EXPECT_NE(html.find("no setting keeps &lt;utility&gt;"), std::string::npos);
   fs::path dir = test::scratch_dir();
   io::write_file_atomic(dir / "report.html", html);
-  auto run = test::run_command("chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 "
-                               "--user-data-dir=" + (dir / "profile").string() +
-                               " --dump-dom file://" + (dir / "report.html").string() + " 2>" +
-                               (dir / "console.txt").string());
-  ASSERT_EQ(run.exit_code, 0) << run.all();
-  std::string console = io::read_file(dir / "console.txt");
-  EXPECT_EQ(console.find(":CONSOLE"), std::string::npos) << console;
-  EXPECT_EQ(test::count_of(run.output, "<circle"), 6) << run.output;
-  EXPECT_EQ(test::count_of(run.output, "<polygon"), 2);  // the oracle in each plot
-  EXPECT_NE(run.output.find("Forgetting against the retain world"), std::string::npos);
+  auto page = test::load_in_chromium(dir / "report.html");
+  ASSERT_EQ(page.run.exit_code, 0) << page.run.all();
+  EXPECT_EQ(page.console.find(":CONSOLE"), std::string::npos) << page.console;
+  EXPECT_EQ(test::count_of(page.run.output, "<circle"), 6) << page.run.output;
+  EXPECT_EQ(test::count_of(page.run.output, "<polygon"), 2);  // the oracle in each plot
+  EXPECT_NE(page.run.output.find("Forgetting against the retain world"), std::string::npos);
 }
 
 }  // namespace

@@ -62,16 +62,12 @@ TEST(HtmlReport, LoadsInHeadlessChromiumWithNoConsoleMessage) {
   std::vector<TrainingCurve> curves = {{"forget_qa", {0, 10}, {0.8, 0.1}}};
   std::string html = html_report(document(), {"base", "<oracle>"}, curves);
   io::write_file_atomic(dir / "report.html", html);
-  auto run = test::run_command("chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 "
-                               "--user-data-dir=" + (dir / "profile").string() +
-                               " --dump-dom file://" + (dir / "report.html").string() + " 2>" +
-                               (dir / "console.txt").string());
-  ASSERT_EQ(run.exit_code, 0) << run.all();
-  std::string console = io::read_file(dir / "console.txt");
-  EXPECT_EQ(console.find(":CONSOLE"), std::string::npos) << console;
-  EXPECT_EQ(test::count_of(run.output, "<svg"), test::count_of(html, "<svg"));
-  EXPECT_EQ(test::count_of(run.output, "<polyline"), test::count_of(html, "<polyline"));
-  EXPECT_NE(run.output.find("lethe evaluation"), std::string::npos);
+  auto page = test::load_in_chromium(dir / "report.html");
+  ASSERT_EQ(page.run.exit_code, 0) << page.run.all();
+  EXPECT_EQ(page.console.find(":CONSOLE"), std::string::npos) << page.console;
+  EXPECT_EQ(test::count_of(page.run.output, "<svg"), test::count_of(html, "<svg"));
+  EXPECT_EQ(test::count_of(page.run.output, "<polyline"), test::count_of(html, "<polyline"));
+  EXPECT_NE(page.run.output.find("lethe evaluation"), std::string::npos);
 }
 
 }  // namespace
