@@ -57,6 +57,9 @@ class Comparison {
       : c_(c), device_(device), progress_(progress) {
     for (const auto& p : {c.suite, c.oracle})
       if (!fs::is_directory(p)) throw Error(fmt::format("{}: {} is not a directory", c.file.string(), p.string()));
+    for (const char* file : {"forget_qa.jsonl", "retain_qa.jsonl"})  // what the selection reads
+      if (!fs::exists(c.suite / file))
+        throw Error(fmt::format("{}: the suite {} has no {}", c.file.string(), c.suite.string(), file));
     for (const auto& method : c.methods)
       for (size_t s = 0; s < method.grid.size(); ++s) {
         runs_.push_back({&method, s, {}});

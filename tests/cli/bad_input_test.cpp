@@ -142,6 +142,9 @@ const std::vector<BadInput>& bad_inputs() {
       {"unlearn --config {toml:[eval]\nlimit = -1}", 1, "eval.limit"},
       {"unlearn --dtype bfloat16 --config {toml:seed = 1}", 1, "--dtype bfloat16: lethe unlearn trains in float32"},
       {"unlearn --config {toml:learning_rate = 1}", 1, "learning_rate is not a setting"},
+      // compare: its own file (tests/compare/compare_config_test.cpp has the rest)
+      {"compare --config {dir}", 1, "not a file; give a compare TOML file"},
+      {"compare --dtype bfloat16 --config {dir}", 1, "--dtype bfloat16: lethe compare trains and evaluates in float32"},
       // info cross-checks config and tensors as loading does
       {"info {layers}", 1, "is missing (config.json: 1000000000 layers"},
       {"info {wide}", 1, "has shape"},
