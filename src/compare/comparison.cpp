@@ -251,7 +251,8 @@ class Comparison {
       const Run& run = *std::find_if(runs_.begin(), runs_.end(), [&](const Run& r) { return r.method->name == method["name"]; });
       const auto family = unlearn::method_family(run.pipeline.method);
       const double reinforce = family == unlearn::MethodFamily::forget_loss ? 0.0 : run.pipeline.reinforce_epochs;
-      const double finetune = family == unlearn::MethodFamily::task_vector ? 0.0 : c_.budget_epochs;
+      const bool trains = family == unlearn::MethodFamily::generic_labels || family == unlearn::MethodFamily::forget_loss;
+      const double finetune = trains ? c_.budget_epochs : 0.0;
       budget["methods"][method["name"].get<std::string>()] = {
           {"method", run.pipeline.method}, {"finetune_forget_tokens", std::llround(finetune * forget_tokens)},
           {"reinforce_forget_tokens", std::llround(reinforce * forget_tokens)}};

@@ -11,7 +11,8 @@
 namespace lethe::eval {
 namespace {
 
-// A float32 copy of the model on its device, to train without touching the original.
+// A float32 copy of the model on its device, to train without touching the original. A model
+// under the decoding-time rule keeps it: the attacker fine-tunes the base and the rule still applies.
 model::CausalLM trainable_copy(model::CausalLM& source) {
   model::CausalLM copy(source->config());
   auto device = source->output_weight().device();
@@ -19,6 +20,7 @@ model::CausalLM trainable_copy(model::CausalLM& source) {
   torch::NoGradGuard no_grad;
   auto from = source->named_parameters();
   for (auto& p : copy->named_parameters()) p.value().copy_(from[p.key()]);
+  if (source->reinforced()) copy->attach_reinforced(source->reinforced(), source->rule_alpha());
   return copy;
 }
 

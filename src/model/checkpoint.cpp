@@ -90,7 +90,31 @@ void check_fits_in_memory(const ModelConfig& config, const std::string& origin) 
                             origin, config.parameter_count(), bytes / 1e9, available / 1e9));
 }
 
+namespace {
+
+// Base and reinforced model of a decoding-rule directory, each a plain model directory.
+CausalLM load_decoding_rule(const fs::path& model_dir, torch::Device device, torch::Dtype dtype) {
+  const fs::path file = model_dir / kDecodingRuleFile;
+  const auto rule = io::read_json(file);
+  auto model_at = [&](const char* key) {
+    if (!rule.contains(key) || !rule[key].is_string())
+      throw Error(fmt::format("{}: \"{}\" must name a model directory", file.string(), key));
+    const fs::path dir = rule[key].get<std::string>();
+    if (fs::exists(dir / kDecodingRuleFile))
+      throw Error(fmt::format("{}: {} is a decoding rule itself; name a model with weights", file.string(), dir.string()));
+    return load_causal_lm(dir, device, dtype);
+  };
+  if (!rule.contains("alpha") || !rule["alpha"].is_number() || !(rule["alpha"].get<double>() >= 0))
+    throw Error(fmt::format("{}: \"alpha\" must be a number at least 0", file.string()));
+  auto base = model_at("base");
+  base->attach_reinforced(model_at("reinforced").ptr(), rule["alpha"].get<double>());
+  return base;
+}
+
+}  // namespace
+
 CausalLM load_causal_lm(const fs::path& model_dir, torch::Device device, torch::Dtype dtype) {
+  if (fs::exists(model_dir / kDecodingRuleFile)) return load_decoding_rule(model_dir, device, dtype);
   auto config = read_model_config(model_dir);
   io::TensorStore store(model_dir);
   check_tensors(config, store, model_dir);  // a config that claims more than its tensors hold stops here
@@ -130,6 +154,16 @@ void save_model(const CausalLM& model, const fs::path& out_dir, torch::Dtype dty
   for (const char* name : kTokenizerFiles)
     if (fs::exists(tokenizer_source / name))
       io::write_file_atomic(out_dir / name, io::read_file(tokenizer_source / name));
+}
+
+void save_decoding_rule(const fs::path& out_dir, const fs::path& base, const fs::path& reinforced, double alpha) {
+  fs::create_directories(out_dir);
+  io::write_json_atomic(out_dir / "config.json", io::read_json(base / "config.json"));
+  for (const char* name : kTokenizerFiles)
+    if (fs::exists(base / name)) io::write_file_atomic(out_dir / name, io::read_file(base / name));
+  io::write_json_atomic(out_dir / kDecodingRuleFile, {{"base", fs::absolute(base).lexically_normal()},
+                                                      {"reinforced", fs::absolute(reinforced).lexically_normal()},
+                                                      {"alpha", alpha}});
 }
 
 }  // namespace lethe::model

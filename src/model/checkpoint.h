@@ -28,8 +28,16 @@ void set_weight_check(bool scan);
 // machine has available (they are built in float32 first). `origin` names the config file.
 void check_fits_in_memory(const ModelConfig& config, const std::string& origin);
 
-// Builds the model of a directory on `device`; dtype: the parameters' dtype (kFloat on CPU).
+// Builds the model of a directory on `device`; dtype: the parameters' dtype (kFloat on CPU). A
+// decoding-rule directory gives its base with the reinforced model attached.
 CausalLM load_causal_lm(const std::filesystem::path& model_dir, torch::Device device, torch::Dtype dtype);
+
+// The decoding-time rule as a model directory (lethe unlearn's whp-decoding): the base's
+// config.json and tokenizer, and decoding_rule.json naming the base and reinforced directories
+// (absolute) and alpha. Readers that want weights find none; load_causal_lm loads both models.
+inline constexpr const char* kDecodingRuleFile = "decoding_rule.json";
+void save_decoding_rule(const std::filesystem::path& out_dir, const std::filesystem::path& base,
+                        const std::filesystem::path& reinforced, double alpha);
 
 // Writes a complete model directory: weights in `dtype`, config.json, generation_config.json,
 // and the tokenizer files of `tokenizer_source` (a model directory) when given. Every file is

@@ -269,7 +269,24 @@ torch::Tensor attention_bias(const torch::Tensor& key_valid, int64_t past, int64
 
 torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const torch::Tensor& attention_mask,
                                           KVCache* cache) {
-  return model->norm(residual_stream(tokens, attention_mask, cache, static_cast<int64_t>(model->layers->size())));
+  KVCache* reinforced_cache = nullptr;
+  if (reinforced_ && cache) {
+    if (cache->length == 0)  // a new sequence: the reinforced model's cache starts with it
+      reinforced_cache_ = std::make_unique<KVCache>(reinforced_->config(), tokens.size(0), cache->capacity,
+                                                    reinforced_->output_weight().scalar_type(), tokens.device());
+    reinforced_cache = reinforced_cache_.get();
+  }
+  auto hidden = model->norm(residual_stream(tokens, attention_mask, cache, static_cast<int64_t>(model->layers->size())));
+  if (!reinforced_) return hidden;  // (B,T,C)
+  return torch::cat({hidden, reinforced_->hidden_states(tokens, attention_mask, reinforced_cache)}, -1);  // (B,T,2C)
+}
+
+void CausalLMImpl::attach_reinforced(std::shared_ptr<CausalLMImpl> reinforced, double alpha) {
+  TORCH_CHECK(reinforced->config().vocab_size == config_.vocab_size, "the reinforced model's vocabulary differs");
+  for (auto& p : reinforced->parameters()) p.set_requires_grad(false);
+  reinforced->eval();
+  reinforced_ = std::move(reinforced);
+  rule_alpha_ = alpha;
 }
 
 torch::Tensor CausalLMImpl::layer_output(const torch::Tensor& tokens, int64_t layer) {
@@ -325,7 +342,11 @@ torch::Tensor CausalLMImpl::forward(const torch::Tensor& tokens, const torch::Te
 }
 
 torch::Tensor CausalLMImpl::project(const torch::Tensor& hidden) const {
-  return model::linear(hidden, output_weight());
+  if (!reinforced_) return model::linear(hidden, output_weight());
+  const int64_t c = config_.hidden_size;
+  auto z = model::linear(hidden.narrow(-1, 0, c), output_weight());
+  auto z_reinforced = reinforced_->project(hidden.narrow(-1, c, hidden.size(-1) - c));
+  return z - rule_alpha_ * torch::relu(z_reinforced - z);
 }
 
 int64_t CausalLMImpl::logit_rows_per_chunk() const {

@@ -101,6 +101,13 @@ class CausalLMImpl : public torch::nn::Module {
   int64_t logit_rows_per_chunk() const;
 
   const ModelConfig& config() const { return config_; }
+  // The paper's rule applied while decoding (MUSE's version of WHP): with a reinforced model of the
+  // same vocabulary attached, the logits are z - alpha ReLU(z_reinforced - z), z this model's, both
+  // models reading the same tokens. hidden_states then gives the two models' states side by side,
+  // (B,T,2C), and project() splits them. The attached model is frozen and never trained.
+  void attach_reinforced(std::shared_ptr<CausalLMImpl> reinforced, double alpha);
+  const std::shared_ptr<CausalLMImpl>& reinforced() const { return reinforced_; }
+  double rule_alpha() const { return rule_alpha_; }
   // With gradients on, each decoder layer keeps only its input and runs again in backward.
   void set_activation_checkpointing(bool on) { checkpoint_layers_ = on; }
 
@@ -113,6 +120,9 @@ class CausalLMImpl : public torch::nn::Module {
                                 int64_t layers);
 
   ModelConfig config_;
+  std::shared_ptr<CausalLMImpl> reinforced_;  // with the decoding-time rule
+  double rule_alpha_ = 0.0;
+  std::unique_ptr<KVCache> reinforced_cache_;  // the reinforced model's, beside the caller's cache
   torch::Tensor inverse_frequencies_;  // (D/2) float32, on the device of the last input
   bool checkpoint_layers_ = false;
 };

@@ -160,6 +160,9 @@ class PipelineRun {
       case MethodFamily::task_vector:
         list = {{1, "reinforce", &PipelineRun::reinforce}, {2, "task vector", &PipelineRun::task_vector}};
         break;
+      case MethodFamily::decoding_rule:
+        list = {{1, "reinforce", &PipelineRun::reinforce}, {2, "decoding rule", &PipelineRun::decoding_rule}};
+        break;
       case MethodFamily::forget_loss:
         list = {{1, "fine-tune, " + c_.method, &PipelineRun::finetune_on_forget}};
         break;
@@ -310,6 +313,23 @@ class PipelineRun {
     auto reinforced = model::load_causal_lm(reinforced_dir(), device_, torch::kFloat);
     negate_task_vector(base, reinforced, c_.task_vector_scale);
     written_by_main([&] { model::save_model(base, unlearned_dir(), model::parse_dtype(c_.save_dtype), c_.base); });
+    record.finish();
+    return true;
+  }
+
+  // MUSE's WHP: no weights, a directory that loads the base with the reinforced model attached.
+  bool decoding_rule(const std::string& label) {
+    const double alpha = c_.labels.alphas.front();
+    nlohmann::json inputs = {{"base", base_hash_}, {"reinforced", util::hash_model_dir(reinforced_dir())},
+                             {"alpha", alpha}};
+    StageRecord record(unlearned_dir(), inputs);
+    if (record.done()) {
+      say("{}: done before, kept\n", label);
+      return true;
+    }
+    say("{}: logits of base - {} x ReLU(reinforced - base) while decoding\n", label, alpha);
+    record.begin();
+    written_by_main([&] { model::save_decoding_rule(unlearned_dir(), c_.base, reinforced_dir(), alpha); });
     record.finish();
     return true;
   }

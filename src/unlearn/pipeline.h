@@ -9,7 +9,8 @@
 //   whp-plus-undo  whp-plus, then distilled into the base shrunk and perturbed halfway (alpha 0.5)
 //             on the [distill] text.
 // The field's fine-tuning methods are one fine-tune on the forget text with their loss
-// (forget_method_loss.h); task-vector reinforces, then moves the base away from the reinforced model.
+// (forget_method_loss.h); task-vector reinforces, then moves the base away from the reinforced model;
+// whp-decoding reinforces, then writes the rule that combines the two at decoding time (MUSE's WHP).
 #include <filesystem>
 #include <functional>
 #include <string>

@@ -14,10 +14,11 @@
 
 namespace lethe::unlearn {
 
-const std::vector<std::string> kMethods = {"whp", "whp-plus", "whp-plus-undo", "gradascent", "graddiff",
-                                           "npo", "simnpo",   "undial",        "rmu",        "task-vector"};
+const std::vector<std::string> kMethods = {"whp",    "whp-plus", "whp-plus-undo", "whp-decoding", "gradascent", "graddiff",
+                                           "npo",    "simnpo",   "undial",        "rmu",          "task-vector"};
 
 MethodFamily method_family(const std::string& method) {
+  if (method == "whp-decoding") return MethodFamily::decoding_rule;
   if (method.rfind("whp", 0) == 0) return MethodFamily::generic_labels;
   if (method == "task-vector") return MethodFamily::task_vector;
   return MethodFamily::forget_loss;

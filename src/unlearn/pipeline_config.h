@@ -18,8 +18,9 @@ namespace lethe::unlearn {
 // The unlearning methods a pipeline runs (`method`, or its older name `preset`):
 //   whp, whp-plus, whp-plus-undo  the paper's stages: reinforce, labels, fine-tune on the labels;
 //   gradascent, graddiff, npo, simnpo, undial, rmu  a fine-tune on the forget text with the method's loss;
-//   task-vector  reinforce, then the base moved away from the reinforced model.
-enum class MethodFamily { generic_labels, forget_loss, task_vector };
+//   task-vector  reinforce, then the base moved away from the reinforced model;
+//   whp-decoding  reinforce, then the paper's rule at decoding time ([labels] alpha; no training).
+enum class MethodFamily { generic_labels, forget_loss, task_vector, decoding_rule };
 MethodFamily method_family(const std::string& method);
 extern const std::vector<std::string> kMethods;
 

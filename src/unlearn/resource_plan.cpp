@@ -91,7 +91,9 @@ ResourcePlan plan_resources(const model::ModelConfig& m, const PipelineConfig& c
   };
 
   // The stages of the method (pipeline.h): the paper's family reinforces, labels and fine-tunes;
-  // task-vector reinforces and subtracts; the field's fine-tuning methods only fine-tune.
+  // task-vector reinforces and subtracts; whp-decoding reinforces and writes a rule (both models
+  // are then loaded to decode, which lethe plan does not plan); the field's fine-tuning methods
+  // only fine-tune.
   const MethodFamily family = method_family(c.method);
   if (family != MethodFamily::forget_loss) {
     StagePlan reinforce = training_stage("reinforce", c.reinforce_epochs * forget, 0);
@@ -105,7 +107,7 @@ ResourcePlan plan_resources(const model::ModelConfig& m, const PipelineConfig& c
     task_vector.weights = kFloat * p;
     task_vector.other_models = kFloat * p;
     plan.stages.push_back(task_vector);
-  } else {
+  } else if (family != MethodFamily::decoding_rule) {
     // Fine-tune: with a retain term, retain blocks through the model (and for KL through the frozen
     // base, float32); NPO and UNDIAL read the frozen base on the forget blocks too.
     const bool retain = c.retain_weight > 0, retain_kl = retain && c.retain_loss == RetainLoss::kl;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "util/error.h"
 
 namespace lethe::util {
@@ -43,6 +45,17 @@ std::string hash_files(const std::vector<std::filesystem::path>& files) {
 }
 
 std::string hash_model_dir(const std::filesystem::path& dir) {
+  const auto rule = dir / "decoding_rule.json";  // a decoding-time rule: its files and both models
+  if (std::filesystem::exists(rule)) {
+    std::ifstream in(rule);
+    const auto named = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    std::string hashes = hash_files({dir / "config.json", rule});
+    for (const char* key : {"base", "reinforced"})
+      if (named.is_object() && named.contains(key) && named[key].is_string() &&
+          !std::filesystem::exists(std::filesystem::path(named[key].get<std::string>()) / "decoding_rule.json"))
+        hashes += hash_model_dir(named[key].get<std::string>());  // (a rule naming a rule is refused on loading)
+    return hash_bytes(hashes);
+  }
   std::vector<std::filesystem::path> files = {dir / "config.json"};
   std::vector<std::filesystem::path> weights;
   for (const auto& entry : std::filesystem::directory_iterator(dir))

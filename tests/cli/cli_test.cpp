@@ -154,7 +154,8 @@ TEST(Cli, UnlearnWithTheFieldsMethods) {
     return m.empty() ? 0.0 : std::stod(m[1]);
   };
   const double base = perplexity(dir / "model");
-  for (const std::string method : {"gradascent", "graddiff", "npo", "simnpo", "undial", "rmu", "task-vector"}) {
+  for (const std::string method :
+       {"gradascent", "graddiff", "npo", "simnpo", "undial", "rmu", "task-vector", "whp-decoding"}) {
     const fs::path file = dir / (method + ".toml");
     io::write_file_atomic(file, "method = \"" + method + "\"\nbase = \"model\"\nforget = \"forget.txt\"\n"
                                 "retain = \"other.txt\"\nout = \"" + method + "\"\nblock_length = 32\nbatch_size = 4\n"
@@ -179,9 +180,10 @@ TEST(Cli, UnlearnWithTheFieldsMethods) {
       EXPECT_GT(perplexity(dir / method / "unlearned"), 1.05 * base) << method;
     }
     auto again = lethe("unlearn --config " + file.string());
-    EXPECT_NE(again.diagnostics.find(method == "task-vector" ? "stage 2 (task vector): done before"
-                                                             : "stage 1 (fine-tune, " + method + "): done before"),
-              std::string::npos)
+    const std::string kept = method == "task-vector"    ? "stage 2 (task vector): done before"
+                             : method == "whp-decoding" ? "stage 2 (decoding rule): done before"
+                                                        : "stage 1 (fine-tune, " + method + "): done before";
+    EXPECT_NE(again.diagnostics.find(kept), std::string::npos)
         << again.all();
   }
   // A setting of another method, and a whp setting, are refused with the file's name.
