@@ -274,6 +274,8 @@ torch::Tensor CausalLMImpl::hidden_states(const torch::Tensor& tokens, const tor
     if (cache->length == 0)  // a new sequence: the reinforced model's cache starts with it
       reinforced_cache_ = std::make_unique<KVCache>(reinforced_->config(), tokens.size(0), cache->capacity,
                                                     reinforced_->output_weight().scalar_type(), tokens.device());
+    TORCH_CHECK(reinforced_cache_ && reinforced_cache_->length == cache->length,
+                "the decoding rule's caches disagree: start each sequence with an empty cache");
     reinforced_cache = reinforced_cache_.get();
   }
   auto hidden = model->norm(residual_stream(tokens, attention_mask, cache, static_cast<int64_t>(model->layers->size())));
