@@ -3,6 +3,8 @@
 
 #include "cli/commands.h"
 #include "export/gguf_export.h"
+#include "model/checkpoint.h"
+#include "util/error.h"
 
 namespace lethe::cli {
 namespace {
@@ -14,6 +16,9 @@ struct ExportOptions {
 };
 
 void run_export(const ExportOptions& o) {
+  if (model::read_decoding_rule(o.model_dir))
+    throw Error(fmt::format("{}: a decoding-time rule combines two models while decoding, and a GGUF file holds one: "
+                            "export its base or its reinforced model", o.model_dir));
   std::optional<io::GgmlType> type;
   if (!o.type.empty()) type = exporting::ggml_type_from_name(o.type);
   auto result = exporting::export_gguf(o.model_dir, o.gguf, type);

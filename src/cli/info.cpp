@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "io/tensor_store.h"
+#include "model/checkpoint.h"
 #include "model/config.h"
 #include "model/expected_tensors.h"
 #include "model/generate.h"
@@ -38,6 +39,14 @@ std::string end_of_text(const model::ModelConfig& config, const tokenizer::Token
 }
 
 void print_model(const std::filesystem::path& dir) {
+  if (auto rule = model::read_decoding_rule(dir)) {  // two models, combined while decoding
+    fmt::print("decoding rule: logits of base - {} x ReLU(reinforced - base) ({})\n", rule->alpha, dir.string());
+    for (const auto& [role, model_dir] : {std::pair{"base", rule->base}, std::pair{"reinforced", rule->reinforced}}) {
+      fmt::print("\n{}:\n", role);
+      print_model(model_dir);
+    }
+    return;
+  }
   model::ModelConfig c = model::read_model_config(dir);
   io::TensorStore store(dir);
   model::check_tensors(c, store, dir);  // what loading would refuse, info refuses too

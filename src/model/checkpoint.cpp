@@ -90,31 +90,31 @@ void check_fits_in_memory(const ModelConfig& config, const std::string& origin) 
                             origin, config.parameter_count(), bytes / 1e9, available / 1e9));
 }
 
-namespace {
-
-// Base and reinforced model of a decoding-rule directory, each a plain model directory.
-CausalLM load_decoding_rule(const fs::path& model_dir, torch::Device device, torch::Dtype dtype) {
-  const fs::path file = model_dir / kDecodingRuleFile;
+std::optional<DecodingRule> read_decoding_rule(const fs::path& dir) {
+  const fs::path file = dir / kDecodingRuleFile;
+  if (!fs::exists(file)) return std::nullopt;
   const auto rule = io::read_json(file);
   auto model_at = [&](const char* key) {
-    if (!rule.contains(key) || !rule[key].is_string())
+    if (!rule.is_object() || !rule.contains(key) || !rule[key].is_string())
       throw Error(fmt::format("{}: \"{}\" must name a model directory", file.string(), key));
-    const fs::path dir = rule[key].get<std::string>();
-    if (fs::exists(dir / kDecodingRuleFile))
-      throw Error(fmt::format("{}: {} is a decoding rule itself; name a model with weights", file.string(), dir.string()));
-    return load_causal_lm(dir, device, dtype);
+    const fs::path named = rule[key].get<std::string>();
+    if (fs::exists(named / kDecodingRuleFile))
+      throw Error(fmt::format("{}: {} is a decoding rule itself; name a model with weights", file.string(), named.string()));
+    return named;
   };
+  DecodingRule out{model_at("base"), model_at("reinforced")};
   if (!rule.contains("alpha") || !rule["alpha"].is_number() || !(rule["alpha"].get<double>() >= 0))
     throw Error(fmt::format("{}: \"alpha\" must be a number at least 0", file.string()));
-  auto base = model_at("base");
-  base->attach_reinforced(model_at("reinforced").ptr(), rule["alpha"].get<double>());
-  return base;
+  out.alpha = rule["alpha"].get<double>();
+  return out;
 }
 
-}  // namespace
-
 CausalLM load_causal_lm(const fs::path& model_dir, torch::Device device, torch::Dtype dtype) {
-  if (fs::exists(model_dir / kDecodingRuleFile)) return load_decoding_rule(model_dir, device, dtype);
+  if (auto rule = read_decoding_rule(model_dir)) {  // the base, with the reinforced model attached
+    auto base = load_causal_lm(rule->base, device, dtype);
+    base->attach_reinforced(load_causal_lm(rule->reinforced, device, dtype).ptr(), rule->alpha);
+    return base;
+  }
   auto config = read_model_config(model_dir);
   io::TensorStore store(model_dir);
   check_tensors(config, store, model_dir);  // a config that claims more than its tensors hold stops here

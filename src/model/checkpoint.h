@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "io/tensor_store.h"
@@ -36,6 +37,13 @@ CausalLM load_causal_lm(const std::filesystem::path& model_dir, torch::Device de
 // config.json and tokenizer, and decoding_rule.json naming the base and reinforced directories
 // (absolute) and alpha. Readers that want weights find none; load_causal_lm loads both models.
 inline constexpr const char* kDecodingRuleFile = "decoding_rule.json";
+struct DecodingRule {
+  std::filesystem::path base, reinforced;
+  double alpha = 0.0;
+};
+// A directory's decoding_rule.json, checked (each model a directory with weights, alpha >= 0);
+// std::nullopt when it has none. Throws lethe::Error naming the file.
+std::optional<DecodingRule> read_decoding_rule(const std::filesystem::path& dir);
 void save_decoding_rule(const std::filesystem::path& out_dir, const std::filesystem::path& base,
                         const std::filesystem::path& reinforced, double alpha);
 

@@ -186,6 +186,14 @@ TEST(Cli, UnlearnWithTheFieldsMethods) {
     EXPECT_NE(again.diagnostics.find(kept), std::string::npos)
         << again.all();
   }
+  // The decoding-time rule's directory: info names both models, export refuses it.
+  auto info = lethe("info " + (dir / "whp-decoding/unlearned").string());
+  EXPECT_EQ(info.exit_code, 0) << info.all();
+  EXPECT_NE(info.output.find("decoding rule: logits of base - 5 x ReLU(reinforced - base)"), std::string::npos) << info.all();
+  EXPECT_NE(info.output.find("\nreinforced:\n"), std::string::npos) << info.all();
+  auto gguf = lethe("export " + (dir / "whp-decoding/unlearned").string() + " --gguf " + (dir / "rule.gguf").string());
+  EXPECT_EQ(gguf.exit_code, 1);
+  EXPECT_NE(gguf.diagnostics.find("a decoding-time rule combines two models"), std::string::npos) << gguf.all();
   // A setting of another method, and a whp setting, are refused with the file's name.
   io::write_file_atomic(dir / "bad.toml", "method = \"npo\"\nbase = \"model\"\nforget = \"forget.txt\"\nout = \"x\"\n"
                                           "[simnpo]\nbeta = 2\n");
