@@ -42,15 +42,6 @@ std::pair<std::string, std::string> split_named(const std::string& spec, const c
   return {spec.substr(0, eq), spec.substr(eq + 1)};
 }
 
-std::vector<fs::path> suite_files(const fs::path& dir) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
-  for (const auto& task : eval::suite_harness_tasks(dir)) files.push_back(dir / "harness" / (task + ".jsonl"));
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 void run_eval(EvalOptions o) {
   apply_runtime(o.runtime);
   auto device = o.runtime.resolve_device();
@@ -100,7 +91,7 @@ void run_eval(EvalOptions o) {
   for (const auto& [label, file] : o.evaluation.texts) texts[label] = {{"file", file}, {"hash", util::hash_files({file})}};
   nlohmann::json document = {
       {"suite", o.evaluation.suite_dir},
-      {"suite_hash", util::hash_files(suite_files(o.evaluation.suite_dir))},
+      {"suite_hash", eval::suite_hash(o.evaluation.suite_dir)},
       {"models", models},
       {"texts", texts},
       {"config", {{"skip", o.evaluation.skip}, {"limit", o.evaluation.limit}, {"oracle", o.oracle}, {"batch_size", o.evaluation.metrics.batch_size},

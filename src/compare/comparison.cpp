@@ -31,7 +31,10 @@ struct Run {
   const ComparedMethod* method;
   size_t setting;  // index into method->grid
   unlearn::PipelineConfig pipeline;
-  std::string name() const { return fmt::format("{}-{}", method->name, setting + 1); }
+  static std::string name_of(const ComparedMethod& method, size_t setting) {
+    return fmt::format("{}-{}", method.name, setting + 1);
+  }
+  std::string name() const { return name_of(*method, setting); }
 };
 
 SettingFigures figures(const json& results) {
@@ -41,14 +44,6 @@ SettingFigures figures(const json& results) {
 
 json figures_json(const SettingFigures& f) {
   return {{"forget_qa", f.forget_qa}, {"retain_qa", f.retain_qa}, {"perplexity", f.perplexity}};
-}
-
-std::string suite_hash(const fs::path& dir) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (entry.is_regular_file() && entry.path().extension() == ".jsonl") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  return util::hash_files(files);
 }
 
 class Comparison {
@@ -62,8 +57,8 @@ class Comparison {
         throw Error(fmt::format("{}: the suite {} has no {}", c.file.string(), c.suite.string(), file));
     for (const auto& method : c.methods)
       for (size_t s = 0; s < method.grid.size(); ++s) {
-        runs_.push_back({&method, s, {}});
-        runs_.back().pipeline = run_pipeline_config(method, method.grid[s], c.budget_epochs, run_dir(runs_.back()));
+        const fs::path dir = c.out / "runs" / Run::name_of(method, s);
+        runs_.push_back(Run{&method, s, run_pipeline_config(method, method.grid[s], c.budget_epochs, dir)});
         runs_.back().pipeline.shared_stages = c.out / "shared";
       }
     // One model and one forget text for every method, or the comparison compares nothing.
@@ -80,7 +75,7 @@ class Comparison {
     }
     model::read_model_config(c.oracle);
     io::read_file(c.general_text);  // readable before the work
-    suite_hash_ = suite_hash(c.suite);
+    suite_hash_ = eval::suite_hash(c.suite);
     text_hash_ = util::hash_files({c.general_text});
     total_steps_ = static_cast<int>(3 * runs_.size() + 3);  // train, validate, test each; base twice, oracle once
   }
@@ -174,7 +169,6 @@ class Comparison {
     return true;
   }
 
-  fs::path run_dir(const Run& run) const { return c_.out / "runs" / run.name(); }
   const GridSetting& setting_of(const Run& run) const { return run.method->grid[run.setting]; }
 
   // One line per step of the whole comparison, with the time so far and an estimate of the rest.

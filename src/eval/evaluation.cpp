@@ -14,6 +14,7 @@
 #include "eval/token_scores.h"
 #include "eval/truth_ratio.h"
 #include "io/file.h"
+#include "util/content_hash.h"
 
 namespace lethe::eval {
 namespace {
@@ -112,6 +113,15 @@ std::vector<std::string> suite_harness_tasks(const fs::path& suite_dir) {
     if (entry.is_regular_file() && entry.path().extension() == ".jsonl") tasks.push_back(entry.path().stem().string());
   std::sort(tasks.begin(), tasks.end());
   return tasks;
+}
+
+std::string suite_hash(const fs::path& suite_dir) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(suite_dir))
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  for (const auto& task : suite_harness_tasks(suite_dir)) files.push_back(suite_dir / "harness" / (task + ".jsonl"));
+  std::sort(files.begin(), files.end());
+  return util::hash_files(files);
 }
 
 json evaluate_model(model::CausalLM& model, const tokenizer::Tokenizer& tok, const EvaluationOptions& o,

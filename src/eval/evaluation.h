@@ -47,6 +47,10 @@ struct EvaluationOptions {
 // import`): their names, sorted.
 std::vector<std::string> suite_harness_tasks(const std::filesystem::path& suite_dir);
 
+// The hash of a suite folder's files (*.jsonl and harness/*.jsonl, in name order): what an
+// evaluation's record names its suite by.
+std::string suite_hash(const std::filesystem::path& suite_dir);
+
 // Makes the progress callback of one metric of one model: label ("base forget_qa") -> callback.
 using ProgressFactory = std::function<ProgressCallback(const std::string& label)>;
 

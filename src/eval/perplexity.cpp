@@ -51,7 +51,7 @@ PerplexityResult perplexity(model::CausalLM& model, const std::vector<int32_t>& 
     for (int64_t b = 0; b < batch; ++b) {
       const Window& w = windows[first + b];
       const int64_t n = w.end - w.begin;
-      targets[b].narrow(0, 0, n - 1).copy_(padded.tokens[b].narrow(0, 1, n - 1));
+      targets[b].narrow(0, 0, n - 1).copy_(torch::tensor(std::vector<int32_t>(rows[b].begin() + 1, rows[b].end())));
       scored[b].narrow(0, w.first_scored - 1 - w.begin, w.end - w.first_scored).fill_(true);
     }
     auto hidden = model->hidden_states(padded.tokens, padded.attention_mask());  // (B,L,C)

@@ -299,39 +299,41 @@ class PipelineRun {
                           });
   }
 
-  bool task_vector(const std::string& label) {
-    nlohmann::json inputs = {{"base", base_hash_}, {"reinforced", util::hash_model_dir(reinforced_dir())},
-                             {"scale", c_.task_vector_scale}};
+  // A stage after stage 1 that trains nothing: out/unlearned made from the base and the reinforced
+  // model by `make`, skipped when its record matches.
+  bool from_reinforced(const std::string& label, nlohmann::json inputs, const std::string& plan,
+                       const std::function<void()>& make) {
+    inputs.update({{"base", base_hash_}, {"reinforced", util::hash_model_dir(reinforced_dir())}});
     StageRecord record(unlearned_dir(), inputs);
     if (record.done()) {
       say("{}: done before, kept\n", label);
       return true;
     }
-    say("{}: base - {} x (reinforced - base)\n", label, c_.task_vector_scale);
+    say("{}: {}\n", label, plan);
     record.begin();
-    auto base = model::load_causal_lm(c_.base, device_, torch::kFloat);
-    auto reinforced = model::load_causal_lm(reinforced_dir(), device_, torch::kFloat);
-    negate_task_vector(base, reinforced, c_.task_vector_scale);
-    written_by_main([&] { model::save_model(base, unlearned_dir(), model::parse_dtype(c_.save_dtype), c_.base); });
+    make();
     record.finish();
     return true;
+  }
+
+  bool task_vector(const std::string& label) {
+    const double scale = c_.task_vector_scale;
+    return from_reinforced(label, {{"scale", scale}}, fmt::format("base - {} x (reinforced - base)", scale), [&] {
+      auto base = model::load_causal_lm(c_.base, device_, torch::kFloat);
+      auto reinforced = model::load_causal_lm(reinforced_dir(), device_, torch::kFloat);
+      negate_task_vector(base, reinforced, scale);
+      written_by_main([&] { model::save_model(base, unlearned_dir(), model::parse_dtype(c_.save_dtype), c_.base); });
+    });
   }
 
   // MUSE's WHP: no weights, a directory that loads the base with the reinforced model attached.
   bool decoding_rule(const std::string& label) {
     const double alpha = c_.labels.alphas.front();
-    nlohmann::json inputs = {{"base", base_hash_}, {"reinforced", util::hash_model_dir(reinforced_dir())},
-                             {"alpha", alpha}};
-    StageRecord record(unlearned_dir(), inputs);
-    if (record.done()) {
-      say("{}: done before, kept\n", label);
-      return true;
-    }
-    say("{}: logits of base - {} x ReLU(reinforced - base) while decoding\n", label, alpha);
-    record.begin();
-    written_by_main([&] { model::save_decoding_rule(unlearned_dir(), c_.base, reinforced_dir(), alpha); });
-    record.finish();
-    return true;
+    return from_reinforced(label, {{"alpha", alpha}},
+                           fmt::format("logits of base - {} x ReLU(reinforced - base) while decoding", alpha), [&] {
+                             written_by_main(
+                                 [&] { model::save_decoding_rule(unlearned_dir(), c_.base, reinforced_dir(), alpha); });
+                           });
   }
 
   // UNDO: the unlearned model distilled into the base shrunk and perturbed.

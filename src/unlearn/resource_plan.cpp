@@ -112,12 +112,12 @@ ResourcePlan plan_resources(const model::ModelConfig& m, const PipelineConfig& c
     // base, float32); NPO and UNDIAL read the frozen base on the forget blocks too.
     const bool retain = c.retain_weight > 0, retain_kl = retain && c.retain_loss == RetainLoss::kl;
     const bool base_on_forget = family == MethodFamily::forget_loss && (c.forget_loss.method == ForgetMethod::npo ||
-                                                                       c.forget_loss.method == ForgetMethod::undial ||
-                                                                       c.forget_loss.method == ForgetMethod::rmu);
+                                                                       c.forget_loss.method == ForgetMethod::undial);
+    const bool rmu = family == MethodFamily::forget_loss && c.forget_loss.method == ForgetMethod::rmu;
     const double retain_micro = retain ? static_cast<double>(retain_batch_size * length) : 0.0;
     const double finetune_tokens = c.finetune_epochs * forget;
     StagePlan finetune = training_stage("fine-tune", finetune_tokens, retain_micro);
-    if (retain_kl || base_on_forget) finetune.other_models = kFloat * p;
+    if (retain_kl || base_on_forget || rmu) finetune.other_models = kFloat * p;  // the frozen base
     if (retain) {
       const double retain_tokens = finetune_tokens * retain_micro / micro_tokens;
       finetune.flops += (training_flops_per_token(lora, checkpointing) + (retain_kl ? 2.0 : 0.0)) * p * retain_tokens;
