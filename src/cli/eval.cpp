@@ -6,12 +6,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "cli/commands.h"
 #include "cli/metric_progress.h"
 #include "cli/number_checks.h"
 #include "cli/runtime.h"
+#include "dist/world.h"
 #include "eval/evaluation.h"
 #include "eval/html_report.h"
 #include "io/file.h"
@@ -52,6 +54,9 @@ void run_eval(EvalOptions o) {
   if (!o.evaluation.benign_text.empty() && !o.evaluation.relearning_sweep)
     throw Error("--relearn-benign needs --relearn-sweep");
   if (!o.evaluation.benign_text.empty()) io::read_file(o.evaluation.benign_text);  // readable, before the work
+  const auto& steps = o.evaluation.sweep.at_steps;
+  if (!std::is_sorted(steps.begin(), steps.end()) || std::adjacent_find(steps.begin(), steps.end()) != steps.end())
+    throw Error("--sweep-steps: give the steps in ascending order, each once");
   // Every model named, and its config and tokenizer readable, before the first one is evaluated.
   std::vector<std::pair<std::string, std::string>> specs;
   for (const auto& spec : o.models) {
@@ -70,22 +75,26 @@ void run_eval(EvalOptions o) {
   // The first model (the base) judges every model's completions: kept, not loaded again.
   model::CausalLM judge = nullptr;
   std::unique_ptr<tokenizer::Tokenizer> judge_tokenizer;
+  // Every process evaluates every model, each taking its share of every metric's batches and of the
+  // relearning sweep's runs (dist/round_robin.h); the main one prints and writes the report.
+  const bool main = dist::World::get().is_main();
   for (const auto& [name, dir] : specs) {
     names.push_back(name);
-    fmt::print(stderr, "== {} ({})\n", name, dir);
+    if (main) fmt::print(stderr, "== {} ({})\n", name, dir);
     auto start = std::chrono::steady_clock::now();
     auto tok = tokenizer::load_tokenizer(dir);
     auto model = model::load_causal_lm(dir, device, o.runtime.resolve_dtype(device));
     results[name] = eval::evaluate_model(model, *tok, o.evaluation, name, progress);
     bars.finish();
     results[name]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    models[name] = {{"dir", dir}, {"hash", util::hash_model_dir(dir)}};
+    if (main) models[name] = {{"dir", dir}, {"hash", util::hash_model_dir(dir)}};
     if (!judge) {
       judge = model;
       judge_tokenizer = std::move(tok);
     }
   }
   if (judge) eval::add_fluency_perplexity(results, judge, *judge_tokenizer);
+  if (!main) return;
   eval::add_oracle_comparisons(results, o.oracle);
   nlohmann::json texts = nlohmann::json::object();
   for (const auto& [label, file] : o.evaluation.texts) texts[label] = {{"file", file}, {"hash", util::hash_files({file})}};
@@ -97,7 +106,9 @@ void run_eval(EvalOptions o) {
       {"config", {{"skip", o.evaluation.skip}, {"limit", o.evaluation.limit}, {"oracle", o.oracle}, {"batch_size", o.evaluation.metrics.batch_size},
                   {"relearn_steps", o.evaluation.relearning.steps}, {"relearn_passages", o.evaluation.relearn_passages},
                   {"relearn_lr", o.evaluation.relearning.lr}, {"relearn_sweep", o.evaluation.relearning_sweep},
-                  {"relearn_benign", o.evaluation.benign_text}, {"harness_bos", o.evaluation.harness_bos},
+                  {"relearn_benign", o.evaluation.benign_text},
+                  {"sweep_lrs_at_7b", o.evaluation.sweep.lrs_at_7b}, {"sweep_passages", o.evaluation.sweep.slice_passages},
+                  {"sweep_steps", o.evaluation.sweep.at_steps}, {"harness_bos", o.evaluation.harness_bos},
                   {"completion_tokens", o.evaluation.metrics.completion_tokens},
                   {"verbatim_prefix", o.evaluation.metrics.verbatim_prefix},
                   {"verbatim_length", o.evaluation.metrics.verbatim_length},
@@ -149,6 +160,12 @@ void register_eval(CLI::App& app) {
   cmd->add_flag("--relearn-sweep", e.relearning_sweep,
                 "also the sweep of relearning attacks: 4 rates (1e-5 to 1e-3 at 7B, scaled), slices of 20 and 80 "
                 "passages, forget QA after 10, 25, 50, 100 steps (a few minutes per model on 2 cores)");
+  cmd->add_option("--sweep-lrs", e.sweep.lrs_at_7b, "with --relearn-sweep: the attacker's learning rates, at 7B")
+      ->delimiter(',')->check(follows(util::above(0)))->capture_default_str();
+  cmd->add_option("--sweep-passages", e.sweep.slice_passages, "with --relearn-sweep: the slices' sizes in passages")
+      ->delimiter(',')->check(follows(at_least(1)))->capture_default_str();
+  cmd->add_option("--sweep-steps", e.sweep.at_steps, "with --relearn-sweep: the steps after which forget QA is asked")
+      ->delimiter(',')->check(follows(at_least(1)))->capture_default_str();
   cmd->add_option("--relearn-benign", e.benign_text,
                   "with --relearn-sweep: general text for the benign attack (the same fine-tunes on it)");
   cmd->add_flag("--harness-bos", e.harness_bos,

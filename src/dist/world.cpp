@@ -145,10 +145,20 @@ void unflatten(const torch::Tensor& flat, const std::vector<torch::Tensor>& into
 
 }  // namespace
 
+namespace {
+thread_local int alone_scopes = 0;  // ThisProcessAlone objects alive on this thread
+}  // namespace
+
 World& World::get() {
   static World world;
-  return world;
+  static World alone(1);
+  return alone_scopes > 0 ? alone : world;
 }
+
+World::World(int) {}
+
+ThisProcessAlone::ThisProcessAlone() { ++alone_scopes; }
+ThisProcessAlone::~ThisProcessAlone() { --alone_scopes; }
 
 World::World() {
   size_ = environment_number("WORLD_SIZE", 1, 1);

@@ -47,9 +47,22 @@ class World {
   struct Group;  // c10d's process group and its device (dist/world.cpp)
 
  private:
+  friend class ThisProcessAlone;
   World();
+  explicit World(int alone);  // rank 0 of 1, whatever the environment says
   int rank_ = 0, size_ = 1, local_rank_ = 0;
   std::unique_ptr<Group> group_;  // null for one process
+};
+
+// While one lives, World::get() is this process alone (rank 0 of 1, the main one): for work that one
+// process does by itself while the others do other work (one run of the relearning sweep), or
+// that the main process does alone (a training probe). Nested scopes are allowed.
+class ThisProcessAlone {
+ public:
+  ThisProcessAlone();
+  ~ThisProcessAlone();
+  ThisProcessAlone(const ThisProcessAlone&) = delete;
+  ThisProcessAlone& operator=(const ThisProcessAlone&) = delete;
 };
 
 // An owner for each tensor such that the processes own about as many elements each: the largest

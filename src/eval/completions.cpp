@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dist/round_robin.h"
 #include "model/generate.h"
 #include "util/error.h"
 
@@ -31,17 +32,25 @@ std::vector<std::vector<int32_t>> greedy_token_completions(model::CausalLM& mode
   auto is_stop = [&](int32_t id) {
     return std::find(generation.stop_ids.begin(), generation.stop_ids.end(), id) != generation.stop_ids.end();
   };
+  // Each batch is one task of the processes (dist/round_robin.h): the batches one process forms.
+  const auto size = static_cast<int64_t>(prompts.size());
+  const int64_t batches = (size + options.batch_size - 1) / options.batch_size;
+  auto items_of = [&](int64_t batch) { return std::min(options.batch_size, size - batch * options.batch_size); };
+  auto complete = [&](int64_t batch) {
+    auto first = prompts.begin() + batch * options.batch_size;
+    std::vector<std::vector<int32_t>> completions =
+        model::generate(model, std::vector<std::vector<int32_t>>(first, first + items_of(batch)), generation);
+    for (auto& completion : completions)
+      if (!completion.empty() && is_stop(completion.back())) completion.pop_back();
+    return nlohmann::json(completions);
+  };
+  auto report = [&](int64_t first, int64_t end) {
+    for (int64_t batch = first; on_progress && batch < end; ++batch) on_progress(items_of(batch));
+  };
   std::vector<std::vector<int32_t>> out;
   out.reserve(prompts.size());
-  for (size_t first = 0; first < prompts.size(); first += options.batch_size) {
-    size_t last = std::min(prompts.size(), first + static_cast<size_t>(options.batch_size));
-    std::vector<std::vector<int32_t>> batch(prompts.begin() + first, prompts.begin() + last);
-    for (auto& completion : model::generate(model, batch, generation)) {
-      if (!completion.empty() && is_stop(completion.back())) completion.pop_back();
-      out.push_back(std::move(completion));
-    }
-    if (on_progress) on_progress(static_cast<int64_t>(last - first));
-  }
+  for (auto& batch : dist::round_robin(batches, complete, report))
+    for (auto& completion : batch) out.push_back(completion.get<std::vector<int32_t>>());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dist/round_robin.h"
 #include "model/padded_batch.h"
 #include "util/error.h"
 
@@ -38,12 +39,15 @@ PerplexityResult perplexity(model::CausalLM& model, const std::vector<int32_t>& 
   torch::NoGradGuard no_grad;
   const auto device = model->output_weight().device();
   const auto windows = plan_windows(static_cast<int64_t>(ids.size()), options.context, options.stride);
-  PerplexityResult result;
-  for (std::size_t first = 0; first < windows.size(); first += options.batch_size) {
-    const std::size_t last = std::min(windows.size(), first + options.batch_size);
-    const int64_t batch = static_cast<int64_t>(last - first);
+  // Each batch of windows is one task of the processes (dist/round_robin.h), its summed negative
+  // log-likelihood its result; the sums are added in batch order, as one process adds them.
+  const auto window_count = static_cast<int64_t>(windows.size());
+  const int64_t batches = (window_count + options.batch_size - 1) / options.batch_size;
+  auto score = [&](int64_t batch_index) {
+    const int64_t first = batch_index * options.batch_size;
+    const int64_t batch = std::min(options.batch_size, window_count - first);
     std::vector<std::vector<int32_t>> rows;
-    for (std::size_t w = first; w < last; ++w) rows.emplace_back(ids.begin() + windows[w].begin, ids.begin() + windows[w].end);
+    for (int64_t w = first; w < first + batch; ++w) rows.emplace_back(ids.begin() + windows[w].begin, ids.begin() + windows[w].end);
     const auto padded = model::pad_batch(rows, model::PadSide::right, device);  // (B,L)
     const int64_t length = padded.tokens.size(1);
     auto scored = torch::zeros({batch, length}, torch::kBool);   // position predicts a scored token
@@ -59,15 +63,26 @@ PerplexityResult perplexity(model::CausalLM& model, const std::vector<int32_t>& 
     auto h = hidden.index({selected});                   // (N,C)
     auto chosen = targets.to(device).index({selected});  // (N)
     const int64_t count = h.size(0);
+    double negative_log_likelihood = 0.0;
     for (int64_t begin = 0; begin < count; begin += model->logit_rows_per_chunk()) {
       const int64_t n = std::min(model->logit_rows_per_chunk(), count - begin);
       auto logits = model->project(h.narrow(0, begin, n)).to(torch::kFloat);  // (n,V)
       auto nll = torch::nn::functional::cross_entropy(
           logits, chosen.narrow(0, begin, n), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-      result.negative_log_likelihood += nll.item<double>();
+      negative_log_likelihood += nll.item<double>();
     }
-    result.scored_tokens += count;
-    if (on_progress) on_progress(count);
+    return nlohmann::json{negative_log_likelihood, count};
+  };
+  auto report = [&](int64_t first, int64_t end) {  // the tokens that the round's windows score
+    int64_t tokens = 0;
+    for (int64_t w = first * options.batch_size; w < std::min(window_count, end * options.batch_size); ++w)
+      tokens += windows[w].end - windows[w].first_scored;
+    if (on_progress) on_progress(tokens);
+  };
+  PerplexityResult result;
+  for (const auto& s : dist::round_robin(batches, score, report)) {
+    result.negative_log_likelihood += s[0].get<double>();
+    result.scored_tokens += s[1].get<int64_t>();
   }
   return result;
 }

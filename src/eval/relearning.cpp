@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "dist/round_robin.h"
+#include "dist/world.h"
 #include "eval/text_match.h"
 #include "train/trainer.h"
 #include "util/error.h"
@@ -61,6 +63,7 @@ std::vector<double> relearning_curve(model::CausalLM& model, const tokenizer::To
   };
   std::filesystem::remove_all(o.scratch_dir);
   train::TokenBlocks blocks(stream, o.block_length, o.seed);
+  dist::ThisProcessAlone alone;  // the attack and its probes: this process's own fine-tune
   train::Trainer(trainable_copy(model), t).run(blocks);
   std::filesystem::remove_all(o.scratch_dir);
   return curve;
@@ -78,7 +81,14 @@ RelearningResult relearning_attack(model::CausalLM& model, const tokenizer::Toke
   result.slice_tokens = static_cast<int64_t>(stream.size());
   result.questions = static_cast<int64_t>(unseen.size());
   result.exact_match_before = knowledge_qa(model, tok, unseen, o.qa).exact_match;
-  result.exact_match_after = relearning_curve(model, tok, stream, unseen, o.lr, {o.steps}, o).back();
+  // One task of the processes (dist/round_robin.h): the first process attacks, the others wait.
+  RelearningOptions attack = o;
+  attack.scratch_dir = o.scratch_dir / "run-0";
+  result.exact_match_after = dist::round_robin(1, [&](int64_t) {
+                               return nlohmann::json(relearning_curve(model, tok, stream, unseen, o.lr, {o.steps}, attack).back());
+                             })[0].get<double>();
+  std::error_code ignored;  // another process may have removed it first
+  std::filesystem::remove_all(o.scratch_dir, ignored);
   return result;
 }
 

@@ -21,7 +21,9 @@ struct RelearningOptions {
   int64_t block_length = 128;
   double lr = 1e-4;
   uint64_t seed = 0;
-  std::filesystem::path scratch_dir;  // the fine-tune's run directory (removed afterwards)
+  // relearning_curve's run directory; relearning_attack and the sweep make one per run in it.
+  // Removed afterwards.
+  std::filesystem::path scratch_dir;
   QaOptions qa;
 };
 
@@ -43,7 +45,9 @@ std::vector<QaItem> questions_unanswered_by(const std::string& text, const std::
 
 // Exact match on `questions` after each of `at_steps` (ascending, > 0) steps of a constant-rate
 // fine-tune at `lr` of a float32 copy of `model` on `stream` (token ids, at least one block);
-// options.steps and options.lr are not used. `model` itself is not changed.
+// options.steps and options.lr are not used. `model` itself is not changed. The calling process
+// runs it alone (dist::ThisProcessAlone), whatever the number of processes: an attack is not
+// shared out, the attacks of a sweep are (each process takes whole runs).
 std::vector<double> relearning_curve(model::CausalLM& model, const tokenizer::Tokenizer& tokenizer,
                                      const std::vector<int32_t>& stream, const std::vector<QaItem>& questions,
                                      double lr, const std::vector<int64_t>& at_steps, const RelearningOptions& options);

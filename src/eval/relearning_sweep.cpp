@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "dist/round_robin.h"
 #include "train/schedule.h"
 #include "util/error.h"
 
@@ -50,29 +51,46 @@ RelearningSweep relearning_sweep(model::CausalLM& model, const tokenizer::Tokeni
 
   const int64_t parameters = model->config().parameter_count();
   const auto benign_stream = benign_text.empty() ? std::vector<int32_t>() : tok.encode(benign_text, true);
-  const int64_t total = static_cast<int64_t>(o.lrs_at_7b.size() * (o.slice_passages.size() + (benign_text.empty() ? 0 : 1)));
-  auto run = [&](const std::string& text, int64_t passages, const std::vector<int32_t>& stream, double lr_at_7b) {
+  // Every run's text and rate first; then the runs are the processes' tasks (dist/round_robin.h).
+  struct Planned {
+    std::string text;
+    int64_t passages;
+    std::vector<int32_t> stream;
+    double lr;
+  };
+  std::vector<Planned> planned;
+  auto plan = [&](const std::string& text, int64_t passages, const std::vector<int32_t>& stream) {
     if (static_cast<int64_t>(stream.size()) <= o.attack.block_length)
       throw Error(fmt::format("relearning sweep: the {} text of {} tokens is shorter than one block of {}", text,
                               stream.size(), o.attack.block_length));
-    const double lr = train::lr_scaled_from_7b(lr_at_7b, parameters);
-    sweep.runs.push_back({text, passages, static_cast<int64_t>(stream.size()), lr,
-                          relearning_curve(model, tok, stream, unanswered, lr, o.at_steps, o.attack)});
-    if (on_run) on_run(1, total);
+    for (double lr_at_7b : o.lrs_at_7b) planned.push_back({text, passages, stream, train::lr_scaled_from_7b(lr_at_7b, parameters)});
   };
   std::vector<int32_t> largest_slice;
   for (int64_t passages : o.slice_passages) {
     auto stream = tok.encode(joined_passages(forget_passages, passages), true);
     if (passages == largest) largest_slice = stream;
-    for (double lr : o.lrs_at_7b) run("forget", passages, stream, lr);
+    plan("forget", passages, stream);
   }
   if (!benign_text.empty()) {
     if (benign_stream.size() < largest_slice.size())
       throw Error(fmt::format("relearning sweep: the benign text has {} tokens, fewer than the largest slice's {}",
                               benign_stream.size(), largest_slice.size()));
-    std::vector<int32_t> benign(benign_stream.begin(), benign_stream.begin() + largest_slice.size());
-    for (double lr : o.lrs_at_7b) run("benign", largest, benign, lr);
+    plan("benign", largest, std::vector<int32_t>(benign_stream.begin(), benign_stream.begin() + largest_slice.size()));
   }
+  const auto total = static_cast<int64_t>(planned.size());
+  auto attack = [&](int64_t r) {
+    RelearningOptions own = o.attack;
+    own.scratch_dir = o.attack.scratch_dir / fmt::format("run-{}", r);
+    return nlohmann::json(relearning_curve(model, tok, planned[r].stream, unanswered, planned[r].lr, o.at_steps, own));
+  };
+  auto curves = dist::round_robin(total, attack, [&](int64_t first, int64_t end) {
+    if (on_run) on_run(end - first, total);
+  });
+  for (int64_t r = 0; r < total; ++r)
+    sweep.runs.push_back({planned[r].text, planned[r].passages, static_cast<int64_t>(planned[r].stream.size()),
+                          planned[r].lr, curves[r].get<std::vector<double>>()});
+  std::error_code ignored;  // another process may have removed it first
+  std::filesystem::remove_all(o.attack.scratch_dir, ignored);
   return sweep;
 }
 

@@ -39,7 +39,8 @@ struct RelearningSweep {
 };
 
 // Every forget slice at every rate, then the benign text at every rate against the largest slice
-// (no benign runs when benign_text is empty). on_run(1, runs in all) after each run (a ProgressCallback).
+// (no benign runs when benign_text is empty). With several processes each run is one process's
+// task (dist/round_robin.h). on_run(runs newly done, runs in all) after each round (a ProgressCallback).
 // Throws lethe::Error when a slice is shorter than a block, the benign text is shorter than the
 // largest slice, or every question is answered by the largest slice.
 RelearningSweep relearning_sweep(model::CausalLM& model, const tokenizer::Tokenizer& tokenizer,

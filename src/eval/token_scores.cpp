@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dist/round_robin.h"
 #include "eval/python_text.h"
 #include "model/padded_batch.h"
 #include "util/error.h"
@@ -123,15 +124,27 @@ std::vector<TokenScores> score_continuations(model::CausalLM& model, const std::
   if (options.batch_size < 1) throw Error("token scores: batch size must be >= 1");
   torch::NoGradGuard no_grad;
   const int64_t max_length = model->config().max_position_embeddings;
+  // Each batch is one task of the processes (dist/round_robin.h): the batches one process forms.
+  const auto size = static_cast<int64_t>(requests.size());
+  const int64_t batches = (size + options.batch_size - 1) / options.batch_size;
+  auto items_of = [&](int64_t batch) { return std::min(options.batch_size, size - batch * options.batch_size); };
+  auto score = [&](int64_t batch) {
+    std::vector<ScoreRequest> fitted_batch;
+    for (int64_t i = batch * options.batch_size; i < batch * options.batch_size + items_of(batch); ++i)
+      fitted_batch.push_back(fitted(requests[i], max_length));
+    nlohmann::json scores = nlohmann::json::array();
+    for (const auto& s : score_batch(model, fitted_batch, options.distribution_stats))
+      scores.push_back({s.log_probs, s.means, s.stds});
+    return scores;
+  };
+  auto report = [&](int64_t first, int64_t end) {
+    for (int64_t batch = first; on_progress && batch < end; ++batch) on_progress(items_of(batch));
+  };
   std::vector<TokenScores> out;
   out.reserve(requests.size());
-  for (size_t first = 0; first < requests.size(); first += options.batch_size) {
-    size_t last = std::min(requests.size(), first + static_cast<size_t>(options.batch_size));
-    std::vector<ScoreRequest> batch;
-    for (size_t i = first; i < last; ++i) batch.push_back(fitted(requests[i], max_length));
-    for (auto& scores : score_batch(model, batch, options.distribution_stats)) out.push_back(std::move(scores));
-    if (on_progress) on_progress(static_cast<int64_t>(last - first));
-  }
+  for (const auto& batch : dist::round_robin(batches, score, report))
+    for (const auto& s : batch)
+      out.push_back({s[0].get<std::vector<double>>(), s[1].get<std::vector<double>>(), s[2].get<std::vector<double>>()});
   return out;
 }
 

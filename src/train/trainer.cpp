@@ -236,6 +236,7 @@ TrainStatus Trainer::run(const TokenBlocks& train, const TokenBlocks* eval) {
 
 void Trainer::run_probe() {
   if (!options_.probe || options_.probe_every <= 0 || !dist::World::get().is_main()) return;
+  dist::ThisProcessAlone alone;  // measured by the main process alone; the others wait at the next step
   torch::NoGradGuard no_grad;
   model_->eval();
   nlohmann::json figures = options_.probe(model_);
